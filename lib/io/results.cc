@@ -139,6 +139,8 @@ std::string blas_config() {
 
 int blas_threads() { return openblas_get_num_threads(); }
 
+void set_blas_threads(int threads) { openblas_set_num_threads(threads); }
+
 double peak_rss_mib() {
   struct rusage u;
   ::getrusage(RUSAGE_SELF, &u);

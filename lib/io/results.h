@@ -80,6 +80,9 @@ std::string git_commit();
 std::string compiler_version();
 std::string blas_config();
 int blas_threads();
+// Sets the number of OpenBLAS threads of this process. Experiment binaries
+// use one (DESIGN.md: parallelism comes from running runs side by side).
+void set_blas_threads(int threads);
 double peak_rss_mib();
 
 }  // namespace fgbdl
