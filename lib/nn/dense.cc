@@ -1,0 +1,113 @@
+#include "lib/nn/dense.h"
+
+#include <cblas.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+
+#include "lib/nn/shape_check.h"
+
+namespace fgbdl {
+namespace {
+
+using nn_detail::shape_str;
+using nn_detail::throw_shape;
+
+// C[M,N] = op(A) op(B) + beta C on row-major storage, op(A) [M,K], op(B)
+// [K,N] (BLAS semantics: beta == 0 overwrites C). Empty dimensions are
+// handled here because BLAS rejects leading dimensions of 0.
+template <class T>
+void gemm(bool trans_a, bool trans_b, std::size_t M, std::size_t N, std::size_t K, const T* A,
+          const T* B, T beta, T* C) {
+  if (M == 0 || N == 0) return;
+  if (K == 0) {
+    for (std::size_t i = 0; i < M * N; ++i) C[i] = beta == T(0) ? T(0) : beta * C[i];
+    return;
+  }
+  const auto ta = trans_a ? CblasTrans : CblasNoTrans, tb = trans_b ? CblasTrans : CblasNoTrans;
+  const int m = static_cast<int>(M), n = static_cast<int>(N), k = static_cast<int>(K);
+  const int lda = trans_a ? m : k, ldb = trans_b ? k : n;
+  if constexpr (std::is_same_v<T, float>) {
+    cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, 1.0f, A, lda, B, ldb, beta, C, n);
+  } else {
+    cblas_dgemm(CblasRowMajor, ta, tb, m, n, k, 1.0, A, lda, B, ldb, beta, C, n);
+  }
+}
+
+// Throws unless W is [in, out], b is [out], and x is [*, in].
+template <class T>
+void check_layer(const char* fn, const Dense<T>& layer, const xt::xtensor<T, 2>& x) {
+  const std::size_t in = layer.W.shape(0), out = layer.W.shape(1);
+  if (layer.b.size() != out)
+    throw_shape(fn, "b", "[" + std::to_string(out) + "]", shape_str(layer.b.shape()));
+  if (x.shape(1) != in)
+    throw_shape(fn, "x", "[*, " + std::to_string(in) + "]", shape_str(x.shape()));
+}
+
+}  // namespace
+
+template <class T>
+Dense<T> dense_init(std::size_t in, std::size_t out, Engine& rng) {
+  Dense<T> layer;
+  layer.W = xt::xtensor<T, 2>::from_shape({in, out});
+  const double stddev = 1.0 / std::sqrt(static_cast<double>(in));
+  for (T& w : layer.W.storage()) w = static_cast<T>(truncated_normal(rng, stddev));
+  layer.b = xt::zeros<T>({out});
+  layer.dW = xt::zeros<T>({in, out});
+  layer.db = xt::zeros<T>({out});
+  return layer;
+}
+
+template <class T>
+void dense_forward(const Dense<T>& layer, const xt::xtensor<T, 2>& x, xt::xtensor<T, 2>& y) {
+  check_layer("dense_forward", layer, x);
+  if (&y == &x) throw std::invalid_argument("dense_forward: y must not alias x");
+  const std::size_t B = x.shape(0), in = layer.W.shape(0), out = layer.W.shape(1);
+  nn_detail::resize_if_needed(y, std::array<std::size_t, 2>{B, out});
+  // y = b in every row, then y += x W.
+  for (std::size_t r = 0; r < B; ++r) std::copy_n(layer.b.data(), out, y.data() + r * out);
+  gemm<T>(false, false, B, out, in, x.data(), layer.W.data(), T(1), y.data());
+}
+
+template <class T>
+void dense_backward(Dense<T>& layer, const xt::xtensor<T, 2>& x, const xt::xtensor<T, 2>& dy,
+                    typename Dense<T>::Matrix* dx) {
+  check_layer("dense_backward", layer, x);
+  const std::size_t B = x.shape(0), in = layer.W.shape(0), out = layer.W.shape(1);
+  if (dy.shape(0) != B || dy.shape(1) != out) {
+    throw_shape("dense_backward", "dy", shape_str(std::array<std::size_t, 2>{B, out}),
+                shape_str(dy.shape()));
+  }
+  nn_detail::resize_if_needed(layer.dW, layer.W.shape());
+  nn_detail::resize_if_needed(layer.db, layer.b.shape());
+  // dW = x^T dy.
+  gemm<T>(true, false, in, out, B, x.data(), dy.data(), T(0), layer.dW.data());
+  // db = sum over rows of dy.
+  T* db = layer.db.data();
+  std::fill_n(db, out, T(0));
+  for (std::size_t r = 0; r < B; ++r) {
+    const T* row = dy.data() + r * out;
+    for (std::size_t j = 0; j < out; ++j) db[j] += row[j];
+  }
+  // dx = dy W^T.
+  if (dx != nullptr) {
+    if (dx == &dy) throw std::invalid_argument("dense_backward: dx must not alias dy");
+    nn_detail::resize_if_needed(*dx, x.shape());
+    gemm<T>(false, true, B, in, out, dy.data(), layer.W.data(), T(0), dx->data());
+  }
+}
+
+#define FGBDL_INSTANTIATE_DENSE(T)                                                               \
+  template Dense<T> dense_init<T>(std::size_t, std::size_t, Engine&);                            \
+  template void dense_forward<T>(const Dense<T>&, const xt::xtensor<T, 2>&, xt::xtensor<T, 2>&); \
+  template void dense_backward<T>(Dense<T>&, const xt::xtensor<T, 2>&, const xt::xtensor<T, 2>&, \
+                                  xt::xtensor<T, 2>*);
+FGBDL_INSTANTIATE_DENSE(float)
+FGBDL_INSTANTIATE_DENSE(double)
+#undef FGBDL_INSTANTIATE_DENSE
+
+}  // namespace fgbdl
