@@ -1,0 +1,63 @@
+// The report's figures: one shared loader/aggregator over runs, one short
+// function per figure, gnuplot (SVG terminal) to draw them.
+//
+// Section 2 (paper/sec2_parity.md):
+//   e2_1_parity        accuracy vs step, d in {5, 10, 30}   (paper Figure 1)
+//   e2_1_parity_sweep  final accuracy vs d, every d present
+//   t1_variance        gradient variance vs d and the bound G(w)^2 / 2^d
+//   t2_linear_periodic gradient variance vs r, one line per d
+//   t2_training        training loss vs step, trivial loss dashed
+// Several seeds are drawn as their mean with a min-max band (or bars);
+// captions say so. Every figure is planned (data checked, script written in
+// memory) before anything is drawn, so bad results are refused before the
+// report touches the disk.
+#ifndef REPORTS_FIGURES_H_
+#define REPORTS_FIGURES_H_
+
+#include <string>
+#include <vector>
+
+#include "reports/inputs.h"
+
+namespace fgbdl::report {
+
+struct Plot {
+  std::string name;                 // figures/<name>.svg
+  std::string title;                // one line, plain text
+  std::string caption;              // inline markdown ($math$ allowed), no user data
+  std::string settings;             // gnuplot `set` commands
+  std::vector<std::string> curves;  // `plot` clauses; data blocks by `index`
+  std::string data;                 // blocks separated by two blank lines
+  int blocks = 0;
+  std::vector<const Run*> runs;  // the runs it shows
+
+  // Appends a data block ("x y ..." lines); returns its index.
+  int add_block(const std::string& block);
+  // The gnuplot script that draws figures/<name>.svg from data/<name>.dat.
+  std::string script() const;
+};
+
+// Names of every figure, in report order.
+const std::vector<std::string>& figure_names();
+
+// Plans every figure from the runs; refuses (BadInput) missing claims,
+// configs or columns.
+std::vector<Plot> plan_figures(const std::vector<Run>& runs);
+
+// Writes <dir>/data/<name>.{dat,gp} and runs gnuplot in <dir> to make
+// <dir>/<name>.svg. Throws std::runtime_error if gnuplot is missing, fails,
+// warns, or leaves no SVG.
+void draw(const Plot& plot, const std::string& dir, const std::string& gnuplot);
+
+// Mean, min and max over runs of column `y` at each distinct value of
+// column `x` (sorted); non-finite values are left out and counted.
+struct Stat {
+  double x = 0, mean = 0, lo = 0, hi = 0;
+  int n = 0;
+};
+std::vector<Stat> aggregate(const std::vector<const Run*>& runs, const std::string& x,
+                            const std::string& y, int* dropped);
+
+}  // namespace fgbdl::report
+
+#endif  // REPORTS_FIGURES_H_

@@ -1,0 +1,337 @@
+#include "reports/inputs.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <tuple>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "reports/json.h"
+
+namespace fgbdl::report {
+namespace fs = std::filesystem;
+
+namespace {
+
+// A cell: a finite number as written by strtod, or nan / inf / -inf.
+bool parse_cell(absl::string_view cell, double* out) {
+  cell = absl::StripAsciiWhitespace(cell);
+  if (cell == "nan" || cell == "NaN") {
+    *out = std::nan("");
+    return true;
+  }
+  if (cell == "inf" || cell == "+inf") {
+    *out = HUGE_VAL;
+    return true;
+  }
+  if (cell == "-inf") {
+    *out = -HUGE_VAL;
+    return true;
+  }
+  if (cell.empty()) return false;
+  const std::string s(cell);
+  char* end = nullptr;
+  *out = std::strtod(s.c_str(), &end);
+  return end == s.c_str() + s.size() && std::isfinite(*out);
+}
+
+const Json& member(const Json& obj, const std::string& key, Json::Kind kind,
+                   const std::string& path, const std::string& target) {
+  const Json* v = obj.find(key);
+  if (v == nullptr) refuse(path, absl::StrCat("required field \"", key, "\" is missing"), target);
+  if (v->kind != kind) {
+    refuse(path, absl::StrCat("field \"", key, "\" has the wrong type"), target);
+  }
+  return *v;
+}
+
+std::string string_member(const Json& obj, const std::string& key, const std::string& path,
+                          const std::string& target) {
+  return member(obj, key, Json::Kind::kString, path, target).string;
+}
+
+double number_member(const Json& obj, const std::string& key, const std::string& path,
+                     const std::string& target) {
+  return member(obj, key, Json::Kind::kNumber, path, target).number;
+}
+
+std::int64_t int_member(const Json& obj, const std::string& key, const std::string& path,
+                        const std::string& target) {
+  const double x = number_member(obj, key, path, target);
+  if (x != std::floor(x) || std::abs(x) > 9e15) {
+    refuse(path, absl::StrCat("field \"", key, "\" is not an integer"), target);
+  }
+  return static_cast<std::int64_t>(x);
+}
+
+Json parse_json_file(const std::string& path, const std::string& target) {
+  const std::string text = read_input(path, target);
+  if (absl::StripAsciiWhitespace(text).empty()) refuse(path, "empty file", target);
+  try {
+    return parse_json(text);
+  } catch (const std::runtime_error& e) {
+    refuse(path, e.what(), target);
+  }
+}
+
+std::string tail(const std::string& text, std::size_t max_chars) {
+  if (text.size() <= max_chars) return text;
+  std::size_t from = text.size() - max_chars;
+  while (from < text.size() && (static_cast<unsigned char>(text[from]) & 0xC0) == 0x80) ++from;
+  return "..." + text.substr(from);
+}
+
+// Every run directory under one results root.
+void load_root(const Json& entry, const std::string& inputs_path, std::vector<Run>& runs) {
+  const std::string target = string_member(entry, "target", inputs_path, "the report target");
+  const std::string binary = string_member(entry, "binary", inputs_path, "the report target");
+  const std::string root = string_member(entry, "dir", inputs_path, "the report target");
+  std::vector<std::string> args;
+  for (const Json& a :
+       member(entry, "args", Json::Kind::kArray, inputs_path, "the report target").array) {
+    if (a.kind != Json::Kind::kString)
+      refuse(inputs_path, "run args must be strings", "the report target");
+    args.push_back(a.string);
+  }
+  std::error_code ec;
+  if (!fs::is_directory(root, ec)) refuse(root, "missing results directory", target);
+  const std::size_t before = runs.size();
+  for (const auto& claim_dir : fs::directory_iterator(root)) {
+    if (!claim_dir.is_directory()) continue;
+    for (const auto& config_dir : fs::directory_iterator(claim_dir.path())) {
+      if (!config_dir.is_directory()) continue;
+      for (const auto& seed_dir : fs::directory_iterator(config_dir.path())) {
+        const std::string seed_name = seed_dir.path().filename().string();
+        Run run;
+        if (!seed_dir.is_directory() || seed_name.rfind("seed-", 0) != 0) continue;
+        if (!absl::SimpleAtoi(seed_name.substr(5), &run.seed)) {
+          refuse(seed_dir.path().string(), "not a seed directory (seed-<integer>)", target);
+        }
+        run.claim = claim_dir.path().filename().string();
+        run.config = config_dir.path().filename().string();
+        run.dir = seed_dir.path().string();
+        run.target = target;
+        run.binary = binary;
+        run.args = args;
+        const std::string manifest_path = run.dir + "/manifest.json";
+        const std::string metrics_path = run.metrics_path();
+        run.metrics = parse_metrics(metrics_path, read_input(metrics_path, target), target);
+        run.manifest = parse_manifest(manifest_path, read_input(manifest_path, target), target);
+        const Manifest& m = run.manifest;
+        if (m.claim != run.claim || m.config != run.config || m.seed != run.seed) {
+          refuse(manifest_path,
+                 absl::StrCat("describes ", m.claim, "/", m.config, "/seed-", m.seed,
+                              " but sits in ", run.claim, "/", run.config, "/seed-", run.seed),
+                 target);
+        }
+        runs.push_back(std::move(run));
+      }
+    }
+  }
+  if (runs.size() == before) {
+    refuse(root, "no run directories (<claim>/<config>/seed-<S>/) in this results root", target);
+  }
+}
+
+Verdict load_verdict(const Json& entry, const std::string& inputs_path) {
+  Verdict v;
+  v.target = string_member(entry, "target", inputs_path, "the report target");
+  v.test = string_member(entry, "test", inputs_path, "the report target");
+  v.xml_path = string_member(entry, "xml", inputs_path, "the report target");
+  const std::string code_path = string_member(entry, "exit_code", inputs_path, "the report target");
+  const std::string log_path = string_member(entry, "log", inputs_path, "the report target");
+  const std::string code_text(absl::StripAsciiWhitespace(read_input(code_path, v.target)));
+  if (code_text.empty()) refuse(code_path, "empty file", v.target);
+  if (!absl::SimpleAtoi(code_text, &v.exit_code)) {
+    refuse(code_path, absl::StrCat("not an exit code: '", code_text, "'"), v.target);
+  }
+  v.log_tail = tail(read_input(log_path, v.target), 3000);
+  const std::string xml = read_input(v.xml_path, v.target);
+  if (!absl::StripAsciiWhitespace(xml).empty()) {
+    try {
+      v.xml = parse_gtest_xml(xml);
+      v.has_xml = true;
+    } catch (const std::runtime_error& e) {
+      // A test that dies while writing its report: failed, with its exit code.
+      if (v.exit_code == 0) refuse(v.xml_path, e.what(), v.target);
+    }
+  } else if (v.exit_code == 0) {
+    refuse(v.xml_path, "the test exited 0 but wrote no gtest XML", v.target);
+  }
+  return v;
+}
+
+}  // namespace
+
+void refuse(const std::string& file, const std::string& problem, const std::string& target) {
+  if (target.rfind("//", 0) == 0 || target.rfind("@", 0) == 0) {
+    throw BadInput(
+        absl::StrCat(file, ": ", problem, " (made by ", target, ": bazel build ", target, ")"));
+  }
+  throw BadInput(absl::StrCat(file, ": ", problem, " (made by ", target, ")"));
+}
+
+std::string read_input(const std::string& path, const std::string& target) {
+  std::error_code ec;
+  if (!fs::exists(path, ec)) refuse(path, "missing file", target);
+  if (fs::is_directory(path, ec)) refuse(path, "is a directory, not a file", target);
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (!in && !in.eof()) refuse(path, "cannot be read", target);
+  return text.str();
+}
+
+Metrics parse_metrics(const std::string& path, const std::string& text, const std::string& target) {
+  if (text.empty()) refuse(path, "empty file", target);
+  std::vector<std::string> lines = absl::StrSplit(text, '\n');
+  if (!lines.empty() && lines.back().empty()) lines.pop_back();  // final newline
+  for (std::string& line : lines) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+  }
+  Metrics m;
+  std::set<std::string> seen;
+  for (absl::string_view name : absl::StrSplit(lines[0], ',')) {
+    const std::string col(absl::StripAsciiWhitespace(name));
+    if (col.empty()) refuse(path, "line 1: empty column name in the header", target);
+    if (!seen.insert(col).second)
+      refuse(path, absl::StrCat("line 1: column '", col, "' twice"), target);
+    m.columns.push_back(col);
+  }
+  double probe;
+  if (parse_cell(m.columns[0], &probe))
+    refuse(path, "line 1 is numbers, not a header of column names", target);
+  for (std::size_t i = 1; i < lines.size(); ++i) {
+    const std::vector<absl::string_view> cells = absl::StrSplit(lines[i], ',');
+    if (cells.size() != m.columns.size()) {
+      refuse(path,
+             absl::StrCat("line ", i + 1, ": ", cells.size(), " cells for ", m.columns.size(),
+                          " columns (truncated or malformed)"),
+             target);
+    }
+    std::vector<double> row(cells.size());
+    for (std::size_t j = 0; j < cells.size(); ++j) {
+      if (!parse_cell(cells[j], &row[j])) {
+        refuse(path,
+               absl::StrCat("line ", i + 1, ", column '", m.columns[j], "': not a number: '",
+                            std::string(cells[j]).substr(0, 40), "'"),
+               target);
+      }
+    }
+    m.rows.push_back(std::move(row));
+  }
+  if (m.rows.empty()) refuse(path, "a header but no rows", target);
+  return m;
+}
+
+Manifest parse_manifest(const std::string& path, const std::string& text,
+                        const std::string& target) {
+  if (absl::StripAsciiWhitespace(text).empty()) refuse(path, "empty file", target);
+  Json j;
+  try {
+    j = parse_json(text);
+  } catch (const std::runtime_error& e) {
+    refuse(path, e.what(), target);
+  }
+  if (j.kind != Json::Kind::kObject) refuse(path, "not a JSON object", target);
+  Manifest m;
+  m.claim = string_member(j, "claim", path, target);
+  m.config = string_member(j, "config", path, target);
+  m.seed = int_member(j, "seed", path, target);
+  m.profile = string_member(j, "profile", path, target);
+  m.status = string_member(j, "status", path, target);
+  m.diverged_step = int_member(j, "diverged_step", path, target);
+  m.git_commit = string_member(j, "git_commit", path, target);
+  m.compiler = string_member(j, "compiler", path, target);
+  m.blas = string_member(j, "blas", path, target);
+  m.threads = int_member(j, "threads", path, target);
+  m.wall_time_s = number_member(j, "wall_time_s", path, target);
+  m.peak_rss_mib = number_member(j, "peak_rss_mib", path, target);
+  m.package_version = string_member(j, "package_version", path, target);
+  if (m.status != "complete" && m.status != "diverged") {
+    refuse(path, absl::StrCat("status is '", m.status, "'; allowed: complete, diverged"), target);
+  }
+  return m;
+}
+
+std::vector<double> Run::column(const std::string& name) const {
+  const auto it = std::find(metrics.columns.begin(), metrics.columns.end(), name);
+  if (it == metrics.columns.end()) {
+    refuse(
+        metrics_path(),
+        absl::StrCat("no column '", name, "' (columns: ", absl::StrJoin(metrics.columns, ","), ")"),
+        target);
+  }
+  const std::size_t j = it - metrics.columns.begin();
+  std::vector<double> out;
+  out.reserve(metrics.rows.size());
+  for (const auto& row : metrics.rows) out.push_back(row[j]);
+  return out;
+}
+
+bool natural_less(const std::string& a, const std::string& b) {
+  std::size_t i = 0, j = 0;
+  while (i < a.size() && j < b.size()) {
+    const bool da = absl::ascii_isdigit(a[i]), db = absl::ascii_isdigit(b[j]);
+    if (da && db) {
+      std::size_t ei = i, ej = j;
+      while (ei < a.size() && absl::ascii_isdigit(a[ei])) ++ei;
+      while (ej < b.size() && absl::ascii_isdigit(b[ej])) ++ej;
+      const std::string na = a.substr(i, ei - i), nb = b.substr(j, ej - j);
+      const std::string ta(na.begin() + std::min(na.find_first_not_of('0'), na.size()), na.end());
+      const std::string tb(nb.begin() + std::min(nb.find_first_not_of('0'), nb.size()), nb.end());
+      if (ta.size() != tb.size()) return ta.size() < tb.size();
+      if (ta != tb) return ta < tb;
+      i = ei;
+      j = ej;
+    } else {
+      if (a[i] != b[j]) return a[i] < b[j];
+      ++i;
+      ++j;
+    }
+  }
+  return a.size() - i < b.size() - j;
+}
+
+Inputs load_inputs(const std::string& inputs_path) {
+  const std::string self = "the report target (paper_report in tools/defs.bzl)";
+  const Json doc = parse_json_file(inputs_path, self);
+  if (doc.kind != Json::Kind::kObject) refuse(inputs_path, "not a JSON object", self);
+  Inputs in;
+  if (const Json* r = doc.find("report"); r && r->kind == Json::Kind::kString)
+    in.report_target = r->string;
+  for (const Json& entry : member(doc, "runs", Json::Kind::kArray, inputs_path, self).array) {
+    load_root(entry, inputs_path, in.runs);
+  }
+  for (const Json& entry : member(doc, "verdicts", Json::Kind::kArray, inputs_path, self).array) {
+    in.verdicts.push_back(load_verdict(entry, inputs_path));
+  }
+  for (const Json& p : member(doc, "papers", Json::Kind::kArray, inputs_path, self).array) {
+    if (p.kind != Json::Kind::kString) refuse(inputs_path, "papers must be paths", self);
+    in.papers.push_back(p.string);
+  }
+  std::sort(in.runs.begin(), in.runs.end(), [](const Run& a, const Run& b) {
+    if (a.claim != b.claim) return a.claim < b.claim;
+    if (a.config != b.config) return natural_less(a.config, b.config);
+    return a.seed < b.seed;
+  });
+  for (std::size_t i = 1; i < in.runs.size(); ++i) {
+    const Run& a = in.runs[i - 1];
+    const Run& b = in.runs[i];
+    if (a.claim == b.claim && a.config == b.config && a.seed == b.seed) {
+      refuse(b.dir, absl::StrCat("the same run also comes from ", a.target), b.target);
+    }
+  }
+  return in;
+}
+
+}  // namespace fgbdl::report

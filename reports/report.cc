@@ -1,0 +1,575 @@
+#include "reports/report.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <stdexcept>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
+#include "lib/io/results.h"
+#include "reports/figures.h"
+#include "reports/process.h"
+
+namespace fgbdl::report {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr char kTitle[] = "Failures of Gradient-Based Deep Learning: a reproducibility report";
+
+constexpr char kRenderMath[] =
+    R"(// Renders $...$ and $$...$$ with KaTeX (written by //reports:report).
+document.addEventListener("DOMContentLoaded", function () {
+  renderMathInElement(document.body, {
+    delimiters: [
+      {left: "$$", right: "$$", display: true},
+      {left: "$", right: "$", display: false}
+    ],
+    ignoredClasses: ["nomath"],
+    throwOnError: false
+  });
+});
+)";
+
+constexpr char kStyle[] = R"(
+body { font: 16px/1.55 -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; color: #1d1d1f; margin: 0; background: #fafafa; }
+main { max-width: 980px; margin: 0 auto; padding: 24px 32px 64px; background: #fff; }
+h1 { font-size: 1.8em; margin-bottom: 0.2em; } h2 { margin-top: 1.8em; border-bottom: 1px solid #ddd; }
+code, pre { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 0.88em; }
+code { background: #f3f3f3; padding: 0 3px; border-radius: 3px; }
+pre { background: #f6f6f6; padding: 10px 12px; overflow-x: auto; }
+pre code { background: none; padding: 0; }
+table { border-collapse: collapse; margin: 1em 0; font-size: 0.92em; }
+th, td { border: 1px solid #ddd; padding: 4px 8px; text-align: left; vertical-align: top; }
+th { background: #f2f2f2; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+table.claims td:nth-child(4) code { word-break: break-all; font-size: 0.8em; }
+table.claims td:nth-child(5) { font-size: 0.85em; max-width: 220px; }
+table.claims td:nth-child(2) { min-width: 260px; }
+.status { font-weight: 600; padding: 1px 7px; border-radius: 10px; white-space: nowrap; }
+.status-verified { background: #dff3e0; color: #17632a; }
+.status-failed { background: #fbe0e0; color: #9b1c1c; }
+.status-not-run { background: #eee; color: #555; }
+.claim { border-left: 4px solid #7a9cc6; background: #f5f8fc; padding: 8px 14px; margin: 1.2em 0; }
+.claim-head { font-weight: 600; } .claim-kind { color: #555; font-weight: normal; margin: 0 6px; }
+.claim-meta { font-size: 0.9em; color: #333; }
+figure.fig { margin: 1.5em 0; } figure.fig img { width: 100%; max-width: 760px; border: 1px solid #eee; }
+figcaption { font-size: 0.92em; } .regen { margin-top: 6px; color: #333; }
+.lead { font-size: 1.05em; color: #333; } nav ul { columns: 2; }
+.math-display { overflow-x: auto; }
+details pre { max-height: 320px; }
+)";
+
+std::string e(absl::string_view s) { return escape_html(s); }
+
+std::string read_paper(const std::string& path, const std::string& report_target) {
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec)) {
+    throw BadInput(absl::StrCat(path, ": missing file (a source of ", report_target, ")"));
+  }
+  return read_input(path, report_target);
+}
+
+std::string now_utc() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S UTC", &tm);
+  return buf;
+}
+
+std::string first_line(const std::string& s) {
+  return std::string(absl::StripAsciiWhitespace(s.substr(0, s.find('\n'))));
+}
+
+std::string git_commit_of(const std::string& workspace) {
+  if (workspace.empty()) return "unknown (no --workspace: not run by bazel run)";
+  const ProcessResult head = run_process({"git", "-C", workspace, "rev-parse", "HEAD"}, "", false);
+  if (head.exit_code != 0) return "unknown (not a git checkout)";
+  const ProcessResult status = run_process(
+      {"git", "-C", workspace, "status", "--porcelain", "--untracked-files=no"}, "", false);
+  return first_line(head.output) +
+         (status.exit_code == 0 && !status.output.empty() ? "-dirty" : "");
+}
+
+std::string bazel_version(const std::string& workspace) {
+  if (workspace.empty()) return "unknown";
+  const ProcessResult r = run_process({"bazel", "--version"}, "", false);
+  const std::string v = first_line(r.output);
+  if (r.exit_code == 0 && !v.empty() && !absl::StrContains(v, "no_version")) return v;
+  const ProcessResult deb =
+      run_process({"dpkg-query", "-W", "-f=${Version}", "bazel-bootstrap"}, "", false);
+  if (deb.exit_code == 0 && !deb.output.empty())
+    return absl::StrCat("bazel-bootstrap ", first_line(deb.output), " (Debian)");
+  return "unknown";
+}
+
+// Distinct values, in first-seen order.
+template <typename F>
+std::vector<std::string> distinct(const std::vector<Run>& runs, F field) {
+  std::vector<std::string> out;
+  for (const Run& r : runs) {
+    const std::string v = field(r);
+    if (std::find(out.begin(), out.end(), v) == out.end()) out.push_back(v);
+  }
+  return out;
+}
+
+std::string profile_flag(const std::vector<const Run*>& runs) {
+  bool paper = false;
+  for (const Run* r : runs) paper = paper || r->manifest.profile == "paper";
+  return paper ? "--define=profile=paper " : "";
+}
+
+std::string shell_word(const std::string& s) {
+  bool plain = !s.empty();
+  for (char c : s) plain = plain && (absl::ascii_isalnum(c) || std::strchr("-_=.,/:+@", c));
+  if (plain) return s;
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+// The claim stem's anchor and the figure anchor.
+std::string claim_anchor(const Claim& c) { return "claim-" + stem(c.id); }
+std::string figure_anchor(const std::string& name) { return "fig-" + name; }
+
+struct Page {
+  Inputs in;
+  std::vector<Document> docs;
+  std::vector<Claim> claims;
+  std::map<std::string, ClaimStatus> statuses;  // by claim id
+  std::vector<Plot> plots;
+  std::map<std::string, int> figure_number;  // by figure name
+  std::vector<std::string> unplaced;         // figures no directive places
+  std::string commit, bazel, date;
+};
+
+std::string figure_links(const Page& p, const std::vector<std::string>& names) {
+  std::vector<std::string> links;
+  for (const std::string& n : names) {
+    links.push_back(
+        absl::StrCat("<a href=\"#", figure_anchor(n), "\">Figure ", p.figure_number.at(n), "</a>"));
+  }
+  return absl::StrJoin(links, ", ");
+}
+
+std::string status_badge(const ClaimStatus& s) {
+  std::string cls = s.status;
+  std::replace(cls.begin(), cls.end(), ' ', '-');
+  return absl::StrCat("<span class=\"status status-", cls, "\">", e(s.status), "</span>");
+}
+
+// The measured values, joined; at most `max_chars` (0: all), cut at a
+// character boundary.
+std::string measured_text(const ClaimStatus& s, std::size_t max_chars) {
+  std::vector<std::string> parts;
+  for (const std::string& m : s.measured) {
+    parts.push_back(std::string(absl::StripTrailingAsciiWhitespace(m)));
+    while (!parts.back().empty() && (parts.back().back() == ';' || parts.back().back() == ',')) {
+      parts.back().pop_back();
+    }
+  }
+  std::string text = absl::StrJoin(parts, "; ");
+  if (max_chars > 0 && text.size() > max_chars) {
+    std::size_t cut = max_chars;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+    text = text.substr(0, cut) + "…";
+  }
+  return text;
+}
+
+std::string measured_html(const ClaimStatus& s, std::size_t max_chars = 0) {
+  if (s.measured.empty()) return "—";
+  return absl::StrCat("<span class=\"nomath\">", e(measured_text(s, max_chars)), "</span>");
+}
+
+std::string claim_html(const Page& p, const Claim& c) {
+  const ClaimStatus& s = p.statuses.at(c.id);
+  std::string out =
+      absl::StrCat("<div class=\"claim\" id=\"", claim_anchor(c), "\">\n<div class=\"claim-head\">",
+                   e(c.id), "<span class=\"claim-kind\">", e(c.kind),
+                   c.precision.empty() ? "" : ", " + e(c.precision), "</span>", status_badge(s),
+                   "</div>\n<p>", inline_html(c.statement), "</p>\n<p class=\"claim-meta\">");
+  if (!c.test.empty()) absl::StrAppend(&out, "Checked by <code>", e(c.test), "</code>: ");
+  absl::StrAppend(&out, e(s.detail));
+  if (!s.measured.empty()) absl::StrAppend(&out, " Measured: ", measured_html(s), ".");
+  if (!c.figures.empty()) absl::StrAppend(&out, " See ", figure_links(p, c.figures), ".");
+  out += "</p>\n";
+  if (s.status == "failed" && s.verdict != nullptr && !s.verdict->log_tail.empty()) {
+    absl::StrAppend(&out,
+                    "<details><summary>End of the test's output</summary><pre class=\"nomath\">",
+                    e(s.verdict->log_tail), "</pre></details>\n");
+  }
+  return out + "</div>\n";
+}
+
+std::string figure_html(const Page& p, const Plot& plot) {
+  std::string runs;
+  for (const Run* r : plot.runs) {
+    std::vector<std::string> words = {"bazel", "run", r->binary, "--", "--out=\"$PWD/results\""};
+    for (const std::string& a : r->args) words.push_back(shell_word(a));
+    absl::StrAppend(&runs, "<li><code>", e(r->claim), "/", e(r->config), "/seed-", r->seed,
+                    "</code> made by <code>", e(r->target), "</code>; by hand: <code>",
+                    e(absl::StrJoin(words, " ")), "</code></li>\n");
+  }
+  return absl::StrCat(
+      "<figure class=\"fig\" id=\"", figure_anchor(plot.name), "\">\n<img src=\"figures/",
+      plot.name, ".svg\" alt=\"", e(plot.title), "\">\n<figcaption><strong>Figure ",
+      p.figure_number.at(plot.name), ". ", e(plot.title), ".</strong> ", inline_html(plot.caption),
+      "\n<div class=\"regen\">Regenerate: <code>bazel run ", profile_flag(plot.runs),
+      e(p.in.report_target), "</code> (drawn by <code>figures/data/", plot.name,
+      ".gp</code> from <code>figures/data/", plot.name, ".dat</code>).\n<details><summary>",
+      plot.runs.size(), plot.runs.size() == 1 ? " run" : " runs",
+      "</summary>\n<ul class=\"nomath\">\n", runs,
+      "</ul></details></div>\n</figcaption>\n</figure>\n");
+}
+
+std::string provenance_html(const Page& p) {
+  const auto& runs = p.in.runs;
+  auto row = [](const std::string& k, const std::string& v_html) {
+    return absl::StrCat("<tr><th>", e(k), "</th><td>", v_html, "</td></tr>\n");
+  };
+  auto codes = [](const std::vector<std::string>& vs) {
+    std::vector<std::string> out;
+    for (const auto& v : vs) out.push_back(absl::StrCat("<code>", e(v), "</code>"));
+    return out.empty() ? std::string("—") : absl::StrJoin(out, "<br>");
+  };
+  std::vector<const Run*> all;
+  for (const Run& r : runs) all.push_back(&r);
+  const std::string command = absl::StrCat("bazel run ", profile_flag(all), p.in.report_target);
+  return absl::StrCat(
+      "<h2 id=\"provenance\">Provenance</h2>\n<table class=\"kv nomath\">\n",
+      row("Generated", e(p.date)), row("Command", absl::StrCat("<code>", e(command), "</code>")),
+      row("Git commit of the source tree", absl::StrCat("<code>", e(p.commit), "</code>")),
+      row("Git commits recorded by the runs",
+          codes(distinct(runs, [](const Run& r) { return r.manifest.git_commit; }))),
+      row("Profiles", codes(distinct(runs, [](const Run& r) { return r.manifest.profile; }))),
+      row("Compiler", codes(distinct(runs, [](const Run& r) { return r.manifest.compiler; }))),
+      row("BLAS", codes(distinct(runs, [](const Run& r) { return r.manifest.blas; }))),
+      row("BLAS threads per run",
+          codes(distinct(runs, [](const Run& r) { return absl::StrCat(r.manifest.threads); }))),
+      row("Package version",
+          codes(distinct(runs, [](const Run& r) { return r.manifest.package_version; }))),
+      row("Bazel", e(p.bazel)),
+      row("Inputs", e(absl::StrCat(runs.size(), " runs, ", p.in.verdicts.size(),
+                                   " claim verdicts, ", p.docs.size(), " text files"))),
+      "</table>\n<p>Runs made by Bazel record the git commit as <code>unknown</code> (see "
+      "<code>tools/defs.bzl</code>): Bazel reuses a run only while its binary and arguments are "
+      "unchanged, so "
+      "every run on this page was made by the binaries built from the source tree above.</p>\n");
+}
+
+std::string claims_table_html(const Page& p) {
+  std::string out =
+      "<h2 id=\"claims\">Claims</h2>\n<p>Status is taken from running each claim's test "
+      "(<code>claim_verdict</code> in <code>tools/defs.bzl</code>): <em>verified</em> if it "
+      "passed, "
+      "<em>failed</em> if it failed or crashed, <em>not run</em> if the report has no verdict for "
+      "it.</p>\n"
+      "<table class=\"claims\">\n<tr><th>Claim</th><th>Statement</th><th>Kind</th><th>Target</th>"
+      "<th>Measured</th><th>Status</th><th>Figures</th></tr>\n";
+  for (const Claim& c : p.claims) {
+    const ClaimStatus& s = p.statuses.at(c.id);
+    absl::StrAppend(&out, "<tr><td><a href=\"#", claim_anchor(c), "\">", e(c.id), "</a></td><td>",
+                    inline_html(c.statement), "</td><td>", e(c.kind),
+                    c.precision.empty() ? "" : "<br>" + e(c.precision), "</td><td>",
+                    c.test.empty() ? "—" : absl::StrCat("<code>", e(c.test), "</code>"),
+                    "</td><td>", measured_html(s, 140), "</td><td>", status_badge(s), "</td><td>",
+                    c.figures.empty() ? "—" : figure_links(p, c.figures), "</td></tr>\n");
+  }
+  return out + "</table>\n";
+}
+
+std::string compute_html(const Page& p) {
+  std::string out =
+      "<h2 id=\"compute\">Compute</h2>\n<p>One row per run, from its "
+      "<code>manifest.json</code>.</p>\n"
+      "<table class=\"compute "
+      "nomath\">\n<tr><th>Claim</th><th>Config</th><th>Seed</th><th>Profile</th>"
+      "<th>Status</th><th>Wall time (s)</th><th>Peak RSS "
+      "(MiB)</th><th>Threads</th><th>Target</th></tr>\n";
+  double total = 0;
+  for (const Run& r : p.in.runs) {
+    const Manifest& m = r.manifest;
+    total += m.wall_time_s;
+    const std::string status =
+        m.status == "diverged" ? absl::StrCat("diverged at step ", m.diverged_step) : m.status;
+    absl::StrAppend(&out, "<tr><td>", e(r.claim), "</td><td>", e(r.config),
+                    "</td><td class=\"num\">", r.seed, "</td><td>", e(m.profile), "</td><td>",
+                    e(status), "</td><td class=\"num\">", absl::StrFormat("%.1f", m.wall_time_s),
+                    "</td><td class=\"num\">", absl::StrFormat("%.1f", m.peak_rss_mib),
+                    "</td><td class=\"num\">", m.threads, "</td><td><code>", e(r.target),
+                    "</code></td></tr>\n");
+  }
+  absl::StrAppend(&out,
+                  "</table>\n<p>Total wall time of the runs: ", absl::StrFormat("%.1f", total),
+                  " s (they run side by side under <code>bazel --jobs</code>).</p>\n");
+  return out;
+}
+
+std::string page_html(const Page& p) {
+  std::string toc =
+      "<li><a href=\"#provenance\">Provenance</a></li>\n<li><a href=\"#claims\">Claims</a></li>\n";
+  std::string body;
+  for (const Document& doc : p.docs) {
+    for (const Block& b : doc.blocks) {
+      if (b.kind == Block::Kind::kHeading && b.level == 1) {
+        absl::StrAppend(&toc, "<li><a href=\"#", slug(b.text), "\">", inline_html(b.text),
+                        "</a></li>\n");
+      }
+    }
+    body += render_html(doc, 1, [&](const Block& b) {
+      if (b.kind == Block::Kind::kClaim) return claim_html(p, b.claim);
+      for (const Plot& plot : p.plots) {
+        if (plot.name == b.text) return figure_html(p, plot);
+      }
+      return std::string();  // unreachable: directives are checked
+    });
+  }
+  if (!p.unplaced.empty()) {
+    absl::StrAppend(&toc, "<li><a href=\"#more-figures\">More figures</a></li>\n");
+    body += "<h2 id=\"more-figures\">More figures</h2>\n";
+    for (const Plot& plot : p.plots) {
+      if (std::find(p.unplaced.begin(), p.unplaced.end(), plot.name) != p.unplaced.end())
+        body += figure_html(p, plot);
+    }
+  }
+  absl::StrAppend(&toc, "<li><a href=\"#compute\">Compute</a></li>\n");
+  return absl::StrCat(
+      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>",
+      e(kTitle),
+      "</title>\n<link rel=\"stylesheet\" href=\"katex/katex.min.css\">\n"
+      "<script defer src=\"katex/katex.min.js\"></script>\n"
+      "<script defer src=\"katex/contrib/auto-render.js\"></script>\n"
+      "<script defer src=\"katex/render-math.js\"></script>\n<style>",
+      kStyle, "</style>\n</head>\n<body>\n<main>\n<h1>", e(kTitle),
+      "</h1>\n<p class=\"lead\">This page reproduces the claims of Shalev-Shwartz, Shamir and "
+      "Shammah, <em>Failures of Gradient-Based Deep Learning</em> (ICML 2017), from the "
+      "package's own code. Every figure is drawn from experiment runs named under it, with the "
+      "command that regenerates it; every claim's status comes from running its test; nothing "
+      "on this page is typed by hand except the prose. The text is the package's own account of "
+      "the paper, with the places where the paper and the authors' scripts disagree.</p>\n"
+      "<nav><ul>\n",
+      toc, "</ul></nav>\n", provenance_html(p), claims_table_html(p), body, compute_html(p),
+      "</main>\n</body>\n</html>\n");
+}
+
+std::string claims_json(const Page& p) {
+  auto list = [](const std::vector<std::string>& vs) {
+    std::vector<std::string> q;
+    for (const auto& v : vs) q.push_back(json_quote(v));
+    return absl::StrCat("[", absl::StrJoin(q, ", "), "]");
+  };
+  std::vector<std::string> items;
+  for (const Claim& c : p.claims) {
+    const ClaimStatus& s = p.statuses.at(c.id);
+    items.push_back(absl::StrCat(
+        "    {\"id\": ", json_quote(c.id), ", \"kind\": ", json_quote(c.kind), ", \"precision\": ",
+        json_quote(c.precision), ",\n     \"statement\": ", json_quote(c.statement),
+        ",\n     \"test\": ", json_quote(c.test), ", \"status\": ", json_quote(s.status),
+        ", \"detail\": ", json_quote(s.detail), ",\n     \"measured\": ", list(s.measured),
+        ", \"figures\": ", list(c.figures), ", \"source\": ", json_quote(c.source), "}"));
+  }
+  return absl::StrCat("{\n  \"generated\": ", json_quote(p.date),
+                      ",\n  \"git_commit\": ", json_quote(p.commit),
+                      ",\n  \"report\": ", json_quote(p.in.report_target), ",\n  \"claims\": [\n",
+                      absl::StrJoin(items, ",\n"), "\n  ]\n}\n");
+}
+
+void check_katex(const std::string& dir) {
+  for (const char* f : {"katex.min.js", "katex.min.css", "contrib/auto-render.js", "fonts"}) {
+    std::error_code ec;
+    if (!fs::exists(fs::path(dir) / f, ec)) {
+      throw BadInput(absl::StrCat(dir, "/", f,
+                                  ": missing KaTeX file (install the Debian package libjs-katex, "
+                                  "or pass --katex=<dir>)"));
+    }
+  }
+}
+
+void copy_katex(const std::string& from, const fs::path& to) {
+  fs::create_directories(to / "contrib");
+  fs::create_directories(to / "fonts");
+  for (const char* f : {"katex.min.js", "katex.min.css", "contrib/auto-render.js"}) {
+    fs::copy_file(fs::path(from) / f, to / f);
+  }
+  for (const auto& font : fs::directory_iterator(fs::path(from) / "fonts")) {
+    if (font.is_regular_file()) fs::copy_file(font.path(), to / "fonts" / font.path().filename());
+  }
+  write_file_atomically((to / "render-math.js").string(), kRenderMath);
+}
+
+// Removes the partial directory unless released.
+struct PartialDir {
+  fs::path path;
+  bool keep = false;
+  ~PartialDir() {
+    std::error_code ec;
+    if (!keep) fs::remove_all(path, ec);
+  }
+};
+
+// Moves `fresh` to `out`, exchanging atomically with an existing `out`.
+void swap_into_place(const fs::path& fresh, const fs::path& out) {
+  std::error_code ec;
+  if (fs::exists(out, ec)) {
+    if (::renameat2(AT_FDCWD, fresh.c_str(), AT_FDCWD, out.c_str(), RENAME_EXCHANGE) != 0) {
+      throw std::runtime_error(
+          absl::StrCat("cannot replace ", out.string(), ": ", std::strerror(errno)));
+    }
+    fs::remove_all(fresh, ec);  // now the previous report
+    return;
+  }
+  fs::rename(fresh, out);
+}
+
+}  // namespace
+
+ClaimStatus status_of(const Claim& claim, const std::vector<Verdict>& verdicts) {
+  ClaimStatus s;
+  if (claim.test.empty()) {
+    s.status = "not run";
+    s.detail = "the claim names no test.";
+    return s;
+  }
+  for (const Verdict& v : verdicts) {
+    if (v.test == claim.test) {
+      s.verdict = &v;
+      break;
+    }
+  }
+  if (s.verdict == nullptr) {
+    s.status = "not run";
+    s.detail =
+        "the report has no verdict for this test (no claim_verdict target among its inputs).";
+    return s;
+  }
+  const Verdict& v = *s.verdict;
+  s.measured = v.xml.measured;
+  std::vector<std::string> failed;
+  int skipped = 0;
+  for (const GtestCase& c : v.xml.cases) {
+    if (c.failed) failed.push_back(absl::StrCat(c.suite, ".", c.name));
+    skipped += c.skipped ? 1 : 0;
+  }
+  const int ran = static_cast<int>(v.xml.cases.size());
+  if (v.exit_code == 0 && v.has_xml && failed.empty() && ran - skipped > 0) {
+    s.status = "verified";
+    s.detail = absl::StrCat(ran - skipped, " of ", ran, " test cases passed",
+                            skipped ? absl::StrCat(", ", skipped, " skipped") : "", ".");
+    return s;
+  }
+  s.status = "failed";
+  if (!v.has_xml && v.exit_code == 124) {
+    s.detail =
+        "the test was stopped at claim_verdict's time limit (exit code 124) before writing its XML "
+        "report.";
+  } else if (!v.has_xml) {
+    s.detail = v.exit_code > 128 ? absl::StrCat("the test crashed (signal ", v.exit_code - 128,
+                                                ") before writing its XML report.")
+                                 : absl::StrCat("the test exited with code ", v.exit_code,
+                                                " without writing its XML report.");
+  } else if (v.exit_code == 0 && failed.empty()) {
+    s.detail = "the test ran no test case.";
+  } else if (!failed.empty()) {
+    s.detail = absl::StrCat(failed.size(), " of ", ran,
+                            " test cases failed: ", absl::StrJoin(failed, ", "), ".");
+  } else {
+    s.detail = absl::StrCat("the test exited with code ", v.exit_code,
+                            " although its XML report lists no failure.");
+  }
+  return s;
+}
+
+void generate(const Options& options) {
+  if (options.inputs.empty() || options.out.empty())
+    throw UsageError("--inputs and --out are required");
+  Page p;
+  p.in = load_inputs(options.inputs);
+  if (p.in.report_target.empty()) p.in.report_target = "//reports:paper";
+
+  // The literate text, its claims and where it places figures.
+  std::set<std::string> figures(figure_names().begin(), figure_names().end());
+  std::map<std::string, std::string> claim_source;
+  std::map<std::string, std::string> placed;  // figure -> where
+  int next_figure = 1;
+  for (const std::string& path : p.in.papers) {
+    p.docs.push_back(parse_markdown(path, read_paper(path, p.in.report_target)));
+    for (const Block& b : p.docs.back().blocks) {
+      if (b.kind == Block::Kind::kClaim) {
+        const Claim& c = b.claim;
+        if (!claim_source.emplace(c.id, c.source).second) {
+          throw BadInput(
+              absl::StrCat(c.source, ": claim ", c.id, " is also defined at ", claim_source[c.id]));
+        }
+        for (const std::string& f : c.figures) {
+          if (!figures.count(f)) {
+            throw BadInput(absl::StrCat(c.source, ": claim ", c.id, " names figure '", f,
+                                        "'; known figures: ", absl::StrJoin(figure_names(), ", ")));
+          }
+        }
+        p.claims.push_back(c);
+      } else if (b.kind == Block::Kind::kFigure) {
+        if (!figures.count(b.text)) {
+          throw BadInput(absl::StrCat(b.source, ": unknown figure '", b.text,
+                                      "'; known figures: ", absl::StrJoin(figure_names(), ", ")));
+        }
+        if (!placed.emplace(b.text, b.source).second) {
+          throw BadInput(absl::StrCat(b.source, ": figure ", b.text, " is already placed at ",
+                                      placed[b.text]));
+        }
+        p.figure_number[b.text] = next_figure++;
+      }
+    }
+  }
+  for (const std::string& name : figure_names()) {
+    if (!placed.count(name)) {
+      p.unplaced.push_back(name);
+      p.figure_number[name] = next_figure++;
+    }
+  }
+  for (const Claim& c : p.claims) p.statuses[c.id] = status_of(c, p.in.verdicts);
+  for (const Verdict& v : p.in.verdicts) {
+    bool claimed = false;
+    for (const Claim& c : p.claims) claimed = claimed || c.test == v.test;
+    if (!claimed)
+      std::fprintf(stderr, "report: warning: no claim block names the test %s\n", v.test.c_str());
+  }
+  p.plots = plan_figures(p.in.runs);
+  check_katex(options.katex);
+  p.commit = git_commit_of(options.workspace);
+  p.bazel = bazel_version(options.workspace);
+  p.date = now_utc();
+
+  // Build the report next to its final place, then swap it in.
+  const fs::path out = fs::absolute(options.out).lexically_normal();
+  const fs::path parent = out.parent_path();
+  fs::create_directories(parent);
+  PartialDir partial{parent / absl::StrCat(".", out.filename().string(), ".partial-", ::getpid())};
+  fs::remove_all(partial.path);
+  fs::create_directories(partial.path / "figures" / "data");
+  for (const Plot& plot : p.plots) draw(plot, (partial.path / "figures").string(), options.gnuplot);
+  copy_katex(options.katex, partial.path / "katex");
+  write_file_atomically((partial.path / "claims.json").string(), claims_json(p));
+  write_file_atomically((partial.path / "index.html").string(), page_html(p));
+  swap_into_place(partial.path, out);
+  partial.keep = true;
+}
+
+}  // namespace fgbdl::report

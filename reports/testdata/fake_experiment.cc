@@ -1,0 +1,85 @@
+// A stand-in for the Section 2 experiment binaries, for the tests of the
+// report glue (//reports:paper_glue_test): same flags and result formats as
+// //experiments/sec2_parity:{e2_1_parity,t1_variance,t2_linear_periodic},
+// made-up numbers, no training. Not a result of the package.
+#include <cmath>
+#include <cstdint>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "lib/core/error.h"
+#include "lib/core/flags.h"
+#include "lib/io/results.h"
+
+namespace {
+
+// Deterministic noise in [-1, 1) from (seed, i).
+double noise(std::uint64_t seed, std::uint64_t i) {
+  std::uint64_t z = seed * 0x9e3779b97f4a7c15ULL + i * 0xbf58476d1ce4e5b9ULL + 1;
+  z = (z ^ (z >> 31)) * 0x94d049bb133111ebULL;
+  return static_cast<double>(z >> 11) / 4503599627370496.0 - 1.0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return fgbdl::run_main("fake_experiment", [&] {
+    fgbdl::Flags flags(argc, argv,
+                       "Writes made-up Section 2 results in the package's result format.");
+    const std::string out = flags.get_string("out", "", "results root");
+    const std::string profile = flags.get_choice("profile", "quick", {"quick", "paper"}, "profile");
+    const auto seeds = flags.get_int_list("seeds", "1", 1, 1000, 10, "seeds");
+    const std::string claim =
+        flags.get_choice("claim", "e2_1_parity",
+                         {"e2_1_parity", "t1_variance", "t2_linear_periodic"}, "which experiment");
+    const auto ds = flags.get_int_list("d", "5", 1, 100, 10, "bits (e2_1_parity)");
+    if (!flags.finish()) return 0;
+    if (out.empty()) throw fgbdl::UsageError("--out: missing");
+    fgbdl::check_output_dir("out", out);
+    for (const std::int64_t seed : seeds) {
+      auto write = [&](const std::string& config, const fgbdl::Table& t) {
+        fgbdl::write_run(out, {claim, config, static_cast<std::uint64_t>(seed), profile}, t,
+                         {{"fake", "true"}}, {}, 0.01);
+      };
+      if (claim == "e2_1_parity") {
+        for (const std::int64_t d : ds) {
+          fgbdl::Table t({"step", "accuracy", "loss"});
+          for (int step = 0; step <= 2000; step += 100) {
+            const double learned = d < 20 ? 1 - std::exp(-step / (40.0 * d)) : 0;
+            const double acc = std::min(1.0, 0.5 + 0.5 * learned + 0.02 * noise(seed, step));
+            t.add_row({double(step), acc, 1 - learned + 0.01 * noise(seed + 7, step)});
+          }
+          write(absl::StrCat("d", d), t);
+        }
+      } else if (claim == "t1_variance") {
+        fgbdl::Table t({"d", "var_square", "var_hinge", "G2", "bound"});
+        for (int d = 2; d <= 12; ++d) {
+          const double g2 = 3 + 0.1 * d, bound = g2 / std::ldexp(1.0, d);
+          t.add_row({double(d), 0.5 * bound, 0.3 * bound, g2, bound});
+        }
+        write("fixed_net", t);
+      } else {
+        for (const int d : {5, 10}) {
+          fgbdl::Table t({"r", "variance", "variance_se"});
+          for (int r = 1; r <= 10; ++r) {
+            const double v = std::exp(-0.8 * r - 0.1 * d);
+            t.add_row({double(r), v, (r == 10 ? 2.0 : 0.1) * v});
+          }
+          write(absl::StrCat("d", d), t);
+          fgbdl::Table exact({"r", "variance"});
+          for (const double r : {0.5, 1.0, 2.0, 4.0, 8.0, 16.0}) {
+            exact.add_row({r, std::exp(-0.1 * d) * std::pow(1 + r, -(d + 1.0))});
+          }
+          write(absl::StrCat("exact_d", d), exact);
+        }
+        fgbdl::Table t({"step", "loss", "trivial_loss"});
+        for (int step = 0; step <= 1000; step += 50) {
+          t.add_row(
+              {double(step), 0.5 + 0.1 * std::exp(-step / 100.0) + 0.005 * noise(seed, step), 0.5});
+        }
+        write("train", t);
+      }
+    }
+    return 0;
+  });
+}

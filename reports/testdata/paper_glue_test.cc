@@ -1,0 +1,70 @@
+// The Bazel glue of tools/defs.bzl end to end: experiment_run actions of a
+// stand-in experiment, claim_verdict actions of a passing, a failing and a
+// crashing test, and the paper_report launcher (//reports:paper_fixture),
+// run here with --out in the test's temporary directory.
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "absl/strings/match.h"
+#include "gtest/gtest.h"
+#include "reports/json.h"
+#include "reports/process.h"
+
+namespace fgbdl::report {
+namespace {
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+const Json& claim(const Json& doc, const std::string& id) {
+  for (const Json& c : doc.find("claims")->array) {
+    if (c.find("id")->string == id) return c;
+  }
+  ADD_FAILURE() << "no claim " << id;
+  static const Json none;
+  return none;
+}
+
+TEST(PaperGlue, LauncherWritesTheReportWithVerdictsFromRunningTheTests) {
+  const std::string runfiles = std::getenv("TEST_SRCDIR");
+  const std::string ws = std::getenv("TEST_WORKSPACE");
+  const std::string out = std::string(std::getenv("TEST_TMPDIR")) + "/out";
+  ::setenv("RUNFILES_DIR", runfiles.c_str(), 1);
+  const ProcessResult r =
+      run_process({runfiles + "/" + ws + "/reports/paper_fixture", "--out=" + out}, "", true);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+
+  for (const char* f :
+       {"index.html", "claims.json", "katex/katex.min.js", "katex/contrib/auto-render.js",
+        "figures/e2_1_parity.svg", "figures/e2_1_parity_sweep.svg", "figures/t1_variance.svg",
+        "figures/t2_linear_periodic.svg", "figures/t2_training.svg"}) {
+    EXPECT_GT(std::filesystem::file_size(out + "/" + f), 0u) << f;
+  }
+  const Json doc = parse_json(slurp(out + "/claims.json"));
+  EXPECT_EQ(claim(doc, "P1").find("status")->string, "verified");
+  EXPECT_EQ(claim(doc, "P1").find("detail")->string, "3 of 3 test cases passed.");
+  ASSERT_EQ(claim(doc, "P1").find("measured")->array.size(), 1u);
+  EXPECT_EQ(claim(doc, "P1").find("measured")->array[0].string, "ratio < 1 & \"quoted\"");
+  EXPECT_EQ(claim(doc, "F1").find("status")->string, "failed");
+  EXPECT_TRUE(absl::StrContains(claim(doc, "F1").find("detail")->string, "FakeClaim.SecondCase"));
+  EXPECT_EQ(claim(doc, "X1").find("status")->string, "failed");
+  EXPECT_TRUE(absl::StrContains(claim(doc, "X1").find("detail")->string, "crashed (signal 6)"))
+      << claim(doc, "X1").find("detail")->string;
+  EXPECT_EQ(claim(doc, "N1").find("status")->string, "not run");
+
+  const std::string html = slurp(out + "/index.html");
+  EXPECT_TRUE(absl::StrContains(html, "ratio &lt; 1 &amp; &quot;quoted&quot;"));
+  EXPECT_TRUE(absl::StrContains(html, "//reports:fake_e2_1_parity_d5"));
+  // The two seeds of one experiment_run are two runs of the figure.
+  EXPECT_TRUE(absl::StrContains(html, "e2_1_parity/d5/seed-2"));
+}
+
+}  // namespace
+}  // namespace fgbdl::report
