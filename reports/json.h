@@ -31,6 +31,10 @@ struct Json {
 // Parses one JSON value (surrounding whitespace allowed, nothing else).
 Json parse_json(absl::string_view text);
 
+// Appends the UTF-8 encoding of code point `cp` (also used for XML
+// character references, reports/gtest_xml.cc).
+void append_utf8(unsigned long cp, std::string& out);
+
 }  // namespace fgbdl::report
 
 #endif  // REPORTS_JSON_H_
