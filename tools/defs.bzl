@@ -15,8 +15,8 @@ Profiles: every experiment_run runs the `quick` profile unless the build has
 `--define=profile=paper` (config_setting //tools:profile_paper).
 
 Provenance: an experiment action does not read Bazel's volatile workspace
-status (ctx.version_file, where tools/workspace_status.sh puts GIT_COMMIT),
-so manifests written under Bazel record git_commit "unknown"; the report
+status (ctx.version_file), so manifests written under Bazel record
+git_commit "unknown"; the report
 records the commit of the tree it is generated from. Measured with Bazel
 4.2.3: with ctx.version_file as an input, the local action cache does not
 rerun the action when only the status changes, but the --disk_cache /

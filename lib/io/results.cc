@@ -8,7 +8,6 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 #include <stdexcept>
 
@@ -104,13 +103,6 @@ std::string json_quote(const std::string& s) {
 }
 
 std::string git_commit() {
-  if (const char* status = std::getenv("FGBDL_STATUS_FILE")) {
-    std::ifstream in(status);
-    std::string key, value;
-    while (in >> key && std::getline(in, value)) {
-      if (key == "GIT_COMMIT") return std::string(absl::StripAsciiWhitespace(value));
-    }
-  }
   if (const char* ws = std::getenv("BUILD_WORKSPACE_DIRECTORY")) {
     const std::string cmd = absl::StrCat("git -C '", ws, "' rev-parse HEAD 2>/dev/null");
     if (std::FILE* p = ::popen(cmd.c_str(), "r")) {

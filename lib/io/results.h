@@ -72,10 +72,10 @@ void write_run(const std::string& root, const RunId& id, const Table& metrics,
                const std::map<std::string, std::string>& settings, const RunStatus& status,
                double wall_time_s);
 
-// Provenance of this process: the git commit (from the Bazel workspace
-// status file named by $FGBDL_STATUS_FILE, else `git rev-parse` in
-// $BUILD_WORKSPACE_DIRECTORY, else "unknown"), compiler, BLAS configuration,
-// BLAS threads, peak resident memory.
+// Provenance of this process: the git commit (`git rev-parse HEAD` in
+// $BUILD_WORKSPACE_DIRECTORY under `bazel run`; "unknown" inside a Bazel
+// action, see tools/defs.bzl), compiler, BLAS configuration, BLAS threads,
+// peak resident memory.
 std::string git_commit();
 std::string compiler_version();
 std::string blas_config();
