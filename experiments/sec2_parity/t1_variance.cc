@@ -58,6 +58,7 @@ int run(int argc, char** argv) {
   }
   if (out.empty()) throw UsageError("--out: got ''; allowed: a writable directory (required)");
   check_output_dir("out", out);
+  set_blas_threads(1);
 
   std::vector<std::string> d_text;
   for (const auto d : ds) d_text.push_back(absl::StrCat(d));

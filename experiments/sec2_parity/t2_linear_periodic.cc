@@ -161,6 +161,7 @@ int run(int argc, char** argv) {
   const std::vector<double> exact_rs = parse_radii("exact_r", exact_r_text);
   if (out.empty()) throw UsageError("--out: got ''; allowed: a writable directory (required)");
   check_output_dir("out", out);
+  set_blas_threads(1);
 
   for (const std::int64_t seed : seeds) {
     for (const std::int64_t d : ds) {
