@@ -7,6 +7,11 @@
 //   t1_variance        gradient variance vs d and the bound G(w)^2 / 2^d
 //   t2_linear_periodic gradient variance vs r, one line per d
 //   t2_training        training loss vs step, trivial loss dashed
+// Section 3 (paper/sec3_decomposition.md):
+//   e3_1_examples      the example line images of both labels  (paper Figure 2)
+//   e3_1_tuples        tuple accuracy vs step, one panel per k  (paper Figure 3)
+//   e3_1_snr           SNR of the gradient vs k, log scale      (paper Figure 5)
+//   e3_2_stocks        objective L vs step, one panel per k     (paper Figure 4)
 // Several seeds are drawn as their mean with a min-max band (or bars);
 // captions say so. Every figure is planned (data checked, script written in
 // memory) before anything is drawn, so bad results are refused before the
@@ -21,13 +26,25 @@
 
 namespace fgbdl::report {
 
+// One panel of a multi-panel figure: its own settings and `plot` clauses.
+struct Panel {
+  std::string settings;
+  std::vector<std::string> curves;
+};
+
 struct Plot {
   std::string name;                 // figures/<name>.svg
   std::string title;                // one line, plain text
   std::string caption;              // inline markdown ($math$ allowed), no user data
-  std::string settings;             // gnuplot `set` commands
+  std::string settings;             // gnuplot `set` commands (all panels)
   std::vector<std::string> curves;  // `plot` clauses; data blocks by `index`
-  std::string data;                 // blocks separated by two blank lines
+  // Several panels (gnuplot multiplot, `rows` x `cols`, `layout` options
+  // such as margins and spacing) instead of `curves`.
+  std::vector<Panel> panels;
+  int rows = 1, cols = 1;
+  std::string layout;
+  int width = 760, height = 440;  // SVG size in pixels
+  std::string data;               // blocks separated by two blank lines
   int blocks = 0;
   std::vector<const Run*> runs;  // the runs it shows
 

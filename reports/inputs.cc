@@ -170,6 +170,18 @@ Verdict load_verdict(const Json& entry, const std::string& inputs_path) {
   return v;
 }
 
+// Same columns and the same values (NaN equal to NaN).
+bool same_metrics(const Metrics& a, const Metrics& b) {
+  if (a.columns != b.columns || a.rows.size() != b.rows.size()) return false;
+  for (std::size_t i = 0; i < a.rows.size(); ++i) {
+    for (std::size_t j = 0; j < a.rows[i].size(); ++j) {
+      const double x = a.rows[i][j], y = b.rows[i][j];
+      if (x != y && !(std::isnan(x) && std::isnan(y))) return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 void refuse(const std::string& file, const std::string& problem, const std::string& target) {
@@ -319,18 +331,31 @@ Inputs load_inputs(const std::string& inputs_path) {
     if (p.kind != Json::Kind::kString) refuse(inputs_path, "papers must be paths", self);
     in.papers.push_back(p.string);
   }
-  std::sort(in.runs.begin(), in.runs.end(), [](const Run& a, const Run& b) {
+  // Stable: of two copies of one run, the one listed first is kept.
+  std::stable_sort(in.runs.begin(), in.runs.end(), [](const Run& a, const Run& b) {
     if (a.claim != b.claim) return a.claim < b.claim;
     if (a.config != b.config) return natural_less(a.config, b.config);
     return a.seed < b.seed;
   });
-  for (std::size_t i = 1; i < in.runs.size(); ++i) {
-    const Run& a = in.runs[i - 1];
-    const Run& b = in.runs[i];
-    if (a.claim == b.claim && a.config == b.config && a.seed == b.seed) {
-      refuse(b.dir, absl::StrCat("the same run also comes from ", a.target), b.target);
+  // One run (claim, config, seed) written by several targets, as the example
+  // images every e3_1_tuples run writes, is read once if the copies agree.
+  std::vector<Run> unique;
+  for (Run& b : in.runs) {
+    if (!unique.empty()) {
+      const Run& a = unique.back();
+      if (a.claim == b.claim && a.config == b.config && a.seed == b.seed) {
+        if (!same_metrics(a.metrics, b.metrics)) {
+          refuse(b.metrics_path(),
+                 absl::StrCat("the same run also comes from ", a.target, " (", a.metrics_path(),
+                              ") with different metrics"),
+                 b.target);
+        }
+        continue;
+      }
     }
+    unique.push_back(std::move(b));
   }
+  in.runs = std::move(unique);
   return in;
 }
 

@@ -87,7 +87,10 @@ struct Verdict {
 
 struct Inputs {
   std::string report_target;
-  std::vector<Run> runs;  // sorted by claim, config (natural order), seed
+  // Sorted by claim, config (natural order), seed. A run that several targets
+  // write (same claim, config and seed) appears once, from the first target
+  // listed; its copies must have the same metrics, or the inputs are refused.
+  std::vector<Run> runs;
   std::vector<Verdict> verdicts;
   std::vector<std::string> papers;
 };

@@ -289,6 +289,18 @@ std::string inline_html(absl::string_view s) {
   return out;
 }
 
+void assign_anchors(std::vector<Document>& docs, const std::vector<std::string>& reserved) {
+  std::set<std::string> used(reserved.begin(), reserved.end());
+  for (Document& doc : docs) {
+    for (Block& b : doc.blocks) {
+      if (b.kind != Block::Kind::kHeading) continue;
+      const std::string base = slug(b.text);
+      b.anchor = base;
+      for (int n = 2; !used.insert(b.anchor).second; ++n) b.anchor = absl::StrCat(base, "-", n);
+    }
+  }
+}
+
 Document parse_markdown(const std::string& path, const std::string& text) {
   std::vector<std::string> lines = absl::StrSplit(text, '\n');
   for (std::string& line : lines) {
@@ -391,8 +403,8 @@ std::string render_html(const Document& doc, int heading_shift,
     switch (b.kind) {
       case Block::Kind::kHeading: {
         const int h = std::min(6, b.level + heading_shift);
-        absl::StrAppend(&out, "<h", h, " id=\"", slug(b.text), "\">", inline_html(b.text), "</h", h,
-                        ">\n");
+        absl::StrAppend(&out, "<h", h, " id=\"", b.anchor.empty() ? slug(b.text) : b.anchor, "\">",
+                        inline_html(b.text), "</h", h, ">\n");
         break;
       }
       case Block::Kind::kParagraph:

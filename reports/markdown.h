@@ -68,6 +68,7 @@ struct Block {
   std::vector<std::vector<std::string>> rows;  // table: header row first
   Claim claim;
   std::string source;  // file:line
+  std::string anchor;  // heading: its HTML id (assign_anchors); empty: slug(text)
 };
 
 struct Document {
@@ -87,6 +88,10 @@ std::string inline_html(absl::string_view s);
 
 // Anchor for a heading text: lowercase letters, digits and '-'.
 std::string slug(absl::string_view text);
+
+// Gives every heading of `docs` an anchor unique on the page: its slug, or
+// the slug with "-2", "-3", ... when an earlier heading or `reserved` has it.
+void assign_anchors(std::vector<Document>& docs, const std::vector<std::string>& reserved);
 
 // The document as HTML. Headings are shifted down by `heading_shift` levels;
 // claim and figure blocks are rendered by `special`.

@@ -15,6 +15,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -59,6 +60,7 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 table.claims td:nth-child(4) code { word-break: break-all; font-size: 0.8em; }
 table.claims td:nth-child(5) { font-size: 0.85em; max-width: 220px; }
 table.claims td:nth-child(2) { min-width: 260px; }
+table.discrepancies { font-size: 0.85em; } table.discrepancies td:first-child { min-width: 120px; }
 .status { font-weight: 600; padding: 1px 7px; border-radius: 10px; white-space: nowrap; }
 .status-verified { background: #dff3e0; color: #17632a; }
 .status-failed { background: #fbe0e0; color: #9b1c1c; }
@@ -156,6 +158,7 @@ struct Page {
   std::vector<Plot> plots;
   std::map<std::string, int> figure_number;  // by figure name
   std::vector<std::string> unplaced;         // figures no directive places
+  std::vector<Discrepancy> discrepancies;
   std::string commit, bazel, date;
 };
 
@@ -229,8 +232,9 @@ std::string figure_html(const Page& p, const Plot& plot) {
   }
   return absl::StrCat(
       "<figure class=\"fig\" id=\"", figure_anchor(plot.name), "\">\n<img src=\"figures/",
-      plot.name, ".svg\" alt=\"", e(plot.title), "\">\n<figcaption><strong>Figure ",
-      p.figure_number.at(plot.name), ". ", e(plot.title), ".</strong> ", inline_html(plot.caption),
+      plot.name, ".svg\" style=\"max-width: ", plot.width, "px\" alt=\"", e(plot.title),
+      "\">\n<figcaption><strong>Figure ", p.figure_number.at(plot.name), ". ", e(plot.title),
+      ".</strong> ", inline_html(plot.caption),
       "\n<div class=\"regen\">Regenerate: <code>bazel run ", profile_flag(plot.runs),
       e(p.in.report_target), "</code> (drawn by <code>figures/data/", plot.name,
       ".gp</code> from <code>figures/data/", plot.name, ".dat</code>).\n<details><summary>",
@@ -322,14 +326,35 @@ std::string compute_html(const Page& p) {
   return out;
 }
 
+std::string discrepancies_html(const Page& p) {
+  std::string out = absl::StrCat(
+      "<h2 id=\"discrepancies\">", e(kDiscrepancyHeading),
+      "</h2>\n<p>Every place where the paper and the authors' scripts (repository "
+      "<code>shakedshammah/failures_of_DL</code>) disagree, collected from the tables at the end "
+      "of each section below. <em>This package</em> says which version runs by default and how "
+      "to run the other.</p>\n");
+  if (p.discrepancies.empty()) return out + "<p>The texts record none.</p>\n";
+  out +=
+      "<table class=\"discrepancies\">\n<tr><th>Section</th><th>Where</th><th>Paper</th>"
+      "<th>Scripts</th><th>This package</th></tr>\n";
+  for (const Discrepancy& d : p.discrepancies) {
+    absl::StrAppend(&out, "<tr><td><a href=\"#", d.anchor, "\">", inline_html(d.section),
+                    "</a></td><td>", inline_html(d.where), "</td><td>", inline_html(d.paper),
+                    "</td><td>", inline_html(d.scripts), "</td><td>", inline_html(d.package),
+                    "</td></tr>\n");
+  }
+  return out + "</table>\n";
+}
+
 std::string page_html(const Page& p) {
   std::string toc =
-      "<li><a href=\"#provenance\">Provenance</a></li>\n<li><a href=\"#claims\">Claims</a></li>\n";
+      "<li><a href=\"#provenance\">Provenance</a></li>\n<li><a href=\"#claims\">Claims</a></li>\n"
+      "<li><a href=\"#discrepancies\">Paper and scripts: differences</a></li>\n";
   std::string body;
   for (const Document& doc : p.docs) {
     for (const Block& b : doc.blocks) {
       if (b.kind == Block::Kind::kHeading && b.level == 1) {
-        absl::StrAppend(&toc, "<li><a href=\"#", slug(b.text), "\">", inline_html(b.text),
+        absl::StrAppend(&toc, "<li><a href=\"#", b.anchor, "\">", inline_html(b.text),
                         "</a></li>\n");
       }
     }
@@ -366,8 +391,8 @@ std::string page_html(const Page& p) {
       "on this page is typed by hand except the prose. The text is the package's own account of "
       "the paper, with the places where the paper and the authors' scripts disagree.</p>\n"
       "<nav><ul>\n",
-      toc, "</ul></nav>\n", provenance_html(p), claims_table_html(p), body, compute_html(p),
-      "</main>\n</body>\n</html>\n");
+      toc, "</ul></nav>\n", provenance_html(p), claims_table_html(p), discrepancies_html(p), body,
+      compute_html(p), "</main>\n</body>\n</html>\n");
 }
 
 std::string claims_json(const Page& p) {
@@ -386,10 +411,19 @@ std::string claims_json(const Page& p) {
         ", \"detail\": ", json_quote(s.detail), ",\n     \"measured\": ", list(s.measured),
         ", \"figures\": ", list(c.figures), ", \"source\": ", json_quote(c.source), "}"));
   }
+  std::vector<std::string> rows;
+  for (const Discrepancy& d : p.discrepancies) {
+    rows.push_back(absl::StrCat(
+        "    {\"section\": ", json_quote(d.section), ", \"where\": ", json_quote(d.where),
+        ",\n     \"paper\": ", json_quote(d.paper), ",\n     \"scripts\": ", json_quote(d.scripts),
+        ",\n     \"package\": ", json_quote(d.package), ", \"source\": ", json_quote(d.source),
+        "}"));
+  }
   return absl::StrCat("{\n  \"generated\": ", json_quote(p.date),
                       ",\n  \"git_commit\": ", json_quote(p.commit),
                       ",\n  \"report\": ", json_quote(p.in.report_target), ",\n  \"claims\": [\n",
-                      absl::StrJoin(items, ",\n"), "\n  ]\n}\n");
+                      absl::StrJoin(items, ",\n"), "\n  ],\n  \"discrepancies\": [\n",
+                      absl::StrJoin(rows, ",\n"), rows.empty() ? "" : "\n", "  ]\n}\n");
 }
 
 void check_katex(const std::string& dir) {
@@ -440,6 +474,65 @@ void swap_into_place(const fs::path& fresh, const fs::path& out) {
 }
 
 }  // namespace
+
+std::vector<Discrepancy> discrepancies_of(const Document& doc) {
+  std::vector<Discrepancy> out;
+  std::string section, heading_at;
+  const std::vector<std::string> columns = {"where", "paper", "scripts", "this package"};
+  const auto& blocks = doc.blocks;
+  for (std::size_t i = 0; i < blocks.size(); ++i) {
+    const Block& h = blocks[i];
+    if (h.kind != Block::Kind::kHeading) continue;
+    if (h.level == 1 && section.empty()) section = h.text;
+    if (!absl::EqualsIgnoreCase(h.text, kDiscrepancyHeading)) continue;
+    if (!heading_at.empty()) {
+      throw BadInput(absl::StrCat(h.source, ": a second heading '", kDiscrepancyHeading,
+                                  "' (the first is at ", heading_at, ")"));
+    }
+    heading_at = h.source;
+    const Block* table = nullptr;
+    for (std::size_t j = i + 1; j < blocks.size() && table == nullptr; ++j) {
+      if (blocks[j].kind == Block::Kind::kHeading && blocks[j].level <= h.level) break;
+      if (blocks[j].kind == Block::Kind::kTable) table = &blocks[j];
+    }
+    if (table == nullptr) {
+      throw BadInput(absl::StrCat(h.source, ": no table under the heading '", kDiscrepancyHeading,
+                                  "' (columns: where | paper | scripts | this package)"));
+    }
+    std::vector<std::string> header;
+    for (const std::string& c : table->rows[0]) header.push_back(absl::AsciiStrToLower(c));
+    if (header != columns) {
+      throw BadInput(absl::StrCat(table->source, ": the discrepancy table's columns are '",
+                                  absl::StrJoin(table->rows[0], " | "),
+                                  "'; expected 'where | paper | scripts | this package'"));
+    }
+    if (table->rows.size() < 2)
+      throw BadInput(absl::StrCat(table->source, ": the discrepancy table has no rows"));
+    // The table's rows follow its header and separator lines.
+    const std::size_t colon = table->source.rfind(':');
+    int first_line = 0;
+    if (!absl::SimpleAtoi(table->source.substr(colon + 1), &first_line)) first_line = 0;
+    for (std::size_t r = 1; r < table->rows.size(); ++r) {
+      const std::vector<std::string>& cells = table->rows[r];
+      const std::string where =
+          absl::StrCat(table->source.substr(0, colon), ":", first_line + static_cast<int>(r) + 1);
+      if (cells.size() != columns.size()) {
+        throw BadInput(absl::StrCat(where, ": a discrepancy row has ", cells.size(),
+                                    " cells; expected 4 (where | paper | scripts | this package)"));
+      }
+      Discrepancy d;
+      d.anchor = h.anchor.empty() ? slug(h.text) : h.anchor;
+      d.where = cells[0];
+      d.paper = cells[1];
+      d.scripts = cells[2];
+      d.package = cells[3];
+      d.source = where;
+      out.push_back(d);
+    }
+  }
+  for (Discrepancy& d : out) d.section = section.empty() ? doc.path : section;
+  return out;
+}
 
 ClaimStatus status_of(const Claim& claim, const std::vector<Verdict>& verdicts) {
   ClaimStatus s;
@@ -543,6 +636,15 @@ void generate(const Options& options) {
       p.unplaced.push_back(name);
       p.figure_number[name] = next_figure++;
     }
+  }
+  // Heading anchors must not take the page's own ids.
+  std::vector<std::string> reserved = {"provenance", "claims", "discrepancies", "more-figures",
+                                       "compute"};
+  for (const Claim& c : p.claims) reserved.push_back(claim_anchor(c));
+  for (const std::string& name : figure_names()) reserved.push_back(figure_anchor(name));
+  assign_anchors(p.docs, reserved);
+  for (const Document& doc : p.docs) {
+    for (Discrepancy& d : discrepancies_of(doc)) p.discrepancies.push_back(std::move(d));
   }
   for (const Claim& c : p.claims) p.statuses[c.id] = status_of(c, p.in.verdicts);
   for (const Verdict& v : p.in.verdicts) {

@@ -5,7 +5,7 @@
 //
 //   <out>/index.html       title, provenance, claims table, the woven text
 //                          with figures, compute table
-//   <out>/claims.json      the claims table
+//   <out>/claims.json      the claims table and the discrepancies table
 //   <out>/figures/*.svg    (and figures/data/*.{dat,gp}, what drew them)
 //   <out>/katex/           KaTeX copied from the system (offline math)
 //
@@ -39,6 +39,25 @@ struct ClaimStatus {
   const Verdict* verdict = nullptr;
 };
 ClaimStatus status_of(const Claim& claim, const std::vector<Verdict>& verdicts);
+
+// One row of a text's table of differences between the paper and the
+// authors' scripts: the markdown table (columns `where | paper | scripts |
+// this package`) that follows the heading "Where the paper and the original
+// scripts differ" in a paper/*.md file. The report shows the rows of every
+// text in one table and lists them in claims.json.
+struct Discrepancy {
+  std::string section;                         // the text's first top-level heading
+  std::string anchor;                          // HTML id of the heading above the table
+  std::string where, paper, scripts, package;  // inline markdown
+  std::string source;                          // file:line of the row
+};
+inline constexpr char kDiscrepancyHeading[] = "Where the paper and the original scripts differ";
+
+// The discrepancy rows of one text (none if it has no such heading). Throws
+// BadInput naming file:line if the heading has no table under it, the table
+// has other columns, a row has another number of cells, or the heading
+// appears twice.
+std::vector<Discrepancy> discrepancies_of(const Document& doc);
 
 // Generates the report; throws BadInput on missing or malformed inputs and
 // std::runtime_error on other failures (gnuplot, disk).

@@ -16,6 +16,7 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -40,6 +41,14 @@ std::string slurp(const std::string& path) {
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
+}
+
+int occurrences(const std::string& haystack, const std::string& needle) {
+  int n = 0;
+  for (auto at = haystack.find(needle); at != std::string::npos;
+       at = haystack.find(needle, at + needle.size()))
+    ++n;
+  return n;
 }
 
 std::string runfile(const std::string& path) {
@@ -132,6 +141,45 @@ figures: t2_linear_periodic, t2_training
 
 @figure t2_linear_periodic
 @figure t2_training
+
+## Where the paper and the original scripts differ
+
+| where | paper | scripts | this package |
+|---|---|---|---|
+| E2.1 inputs | $x \in \{0,1\}^d$ | $x \in \{\pm 1\}^d$ <i>x</i> | the scripts' |
+)";
+
+// The Section 3 fixture text: a second table under the same heading (its
+// anchor must differ from the first), every Section 3 figure.
+constexpr char kPaper3[] = R"(# Section 3
+
+```claim
+id: E3.1
+kind: experiment
+statement: Decomposition beats end-to-end.
+test: //t:e31_test
+figures: e3_1_examples, e3_1_tuples
+```
+
+@figure e3_1_examples
+@figure e3_1_tuples
+@figure e3_1_snr
+@figure e3_2_stocks
+
+## Where the paper and the original scripts differ
+
+Text before the table.
+
+| Where | Paper | Scripts | This package |
+|---|---|---|---|
+| E3.1 rasterizer | rounding | truncation | rounding; `--rasterizer=script` |
+| E3.1-SNR | single samples | batches of 100 | both \| drawn |
+
+## Afterwards
+
+| a | b |
+|---|---|
+| not | a discrepancy |
 )";
 
 // A results root with the given runs, written by lib/io (the experiments' writer).
@@ -152,6 +200,11 @@ struct Fixture {
     return run_dir(dir + "/runs/e21",
                    {"e2_1_parity", config, static_cast<std::uint64_t>(seed), ""});
   }
+  // The directory of one run under the root runs/<root>.
+  std::string run_of(const std::string& root, const std::string& claim, const std::string& config,
+                     int seed) const {
+    return run_dir(dir + "/runs/" + root, {claim, config, static_cast<std::uint64_t>(seed), ""});
+  }
   void add_root(const std::string& root, const std::string& target, const std::string& binary) {
     run_entries.push_back(
         absl::StrCat("{\"target\": ", json_quote(target), ", \"binary\": ", json_quote(binary),
@@ -169,12 +222,21 @@ struct Fixture {
                                            ", \"exit_code\": ", json_quote(base + ".exit_code"),
                                            ", \"log\": ", json_quote(base + ".log"), "}"));
   }
+  void drop_root(const std::string& target) {
+    const std::string key = absl::StrCat("{\"target\": ", json_quote(target), ",");
+    const auto it = std::find_if(run_entries.begin(), run_entries.end(),
+                                 [&](const std::string& e) { return absl::StartsWith(e, key); });
+    ASSERT_NE(it, run_entries.end()) << target;
+    run_entries.erase(it);
+    write_inputs();
+  }
   void write_inputs() const {
     write_file_atomically(inputs,
                           absl::StrCat("{\"report\": \"//reports:fixture\", \"runs\": [",
                                        absl::StrJoin(run_entries, ",\n"), "],\n\"verdicts\": [",
                                        absl::StrJoin(verdict_entries, ",\n"), "],\n\"papers\": [",
-                                       json_quote(dir + "/paper/sec2.md"), "]}\n"));
+                                       json_quote(dir + "/paper/sec2.md"), ", ",
+                                       json_quote(dir + "/paper/sec3.md"), "]}\n"));
   }
   Options options() const {
     Options o;
@@ -192,6 +254,77 @@ struct Fixture {
                        "", true);
   }
 };
+
+// Example images: image i has label +1 for i < 8, one short segment each.
+Table example_images() {
+  Table t({"image", "label", "row", "col"});
+  for (int i = 0; i < 16; ++i) {
+    const double theta = (i < 8 ? 0.2 : 1.8) + 0.15 * (i % 8);
+    for (int s = -6; s <= 6; ++s) {
+      t.add_row({double(i), i < 8 ? 1.0 : -1.0, std::round(13 - s * std::sin(theta)),
+                 std::round(14 + s * std::cos(theta))});
+    }
+  }
+  return t;
+}
+
+// Section 3: e3_1_tuples in two roots (k = 1, 2 with seeds 1, 2; k = 3, 4
+// with seed 1), each also holding the same example images; e3_1_snr with a
+// non-positive value of the script's formula; e3_2_stocks for three k.
+void add_section3_runs(Fixture& f) {
+  const auto tuples = [](const std::string& config, int seed) {
+    Table t({"step", "accuracy", "loss"});
+    const bool dec = absl::EndsWith(config, "_dec");
+    const bool learns = dec || config == "k1_e2e";
+    for (int step = 0; step <= (dec ? 500 : 2000); step += 100) {
+      t.add_row(
+          {double(step), learns ? std::min(1.0, 0.5 + step / 1000.0) : 0.5 + 0.01 * seed, 1.0});
+    }
+    return t;
+  };
+  write_runs(
+      f.dir + "/runs/e31a", "e3_1_tuples",
+      {{"k1_e2e", 1}, {"k1_e2e", 2}, {"k1_dec", 1}, {"k1_dec", 2}, {"k2_e2e", 1}, {"k2_dec", 1}},
+      tuples);
+  write_runs(f.dir + "/runs/e31a", "e3_1_examples", {{"grid", 1}},
+             [](const std::string&, int) { return example_images(); });
+  f.add_root(f.dir + "/runs/e31a", "//reports:fixture_e3_1a",
+             "//experiments/sec3_decomposition:e3_1_tuples");
+  write_runs(f.dir + "/runs/e31b", "e3_1_tuples",
+             {{"k3_e2e", 1}, {"k3_dec", 1}, {"k4_e2e", 1}, {"k4_dec", 1}}, tuples);
+  write_runs(f.dir + "/runs/e31b", "e3_1_examples", {{"grid", 1}},
+             [](const std::string&, int) { return example_images(); });
+  f.add_root(f.dir + "/runs/e31b", "//reports:fixture_e3_1b",
+             "//experiments/sec3_decomposition:e3_1_tuples");
+  write_runs(f.dir + "/runs/snr", "e3_1_snr", {{"init", 1}}, [](const std::string&, int) {
+    Table t({"k", "snr_e2e", "snr_dec", "snr_e2e_script", "snr_dec_script"});
+    for (int k = 1; k <= 6; ++k) {
+      const double e2e = 0.1 * std::pow(1e-3, k - 1);
+      t.add_row({double(k), e2e, 0.05, k == 6 ? -1e-12 : 2 * e2e, 0.06});
+    }
+    return t;
+  });
+  f.add_root(f.dir + "/runs/snr", "//reports:fixture_e3_1_snr",
+             "//experiments/sec3_decomposition:e3_1_snr");
+  write_runs(f.dir + "/runs/stocks", "e3_2_stocks",
+             {{"k10_e2e", 1},
+              {"k10_dec", 1},
+              {"k1000_e2e", 1},
+              {"k1000_dec", 1},
+              {"k2000_e2e", 1},
+              {"k2000_e2e", 2},
+              {"k2000_dec", 1},
+              {"k2000_dec", 2}},
+             [](const std::string& config, int seed) {
+               Table t({"step", "loss"});
+               const double tau = absl::EndsWith(config, "_dec") ? 50 : 400;
+               for (int step = 0; step <= 1000; step += 100)
+                 t.add_row({double(step), -1 + std::exp(-step / tau) * (0.99 - 0.01 * seed)});
+               return t;
+             });
+  f.add_root(f.dir + "/runs/stocks", "//reports:fixture_e3_2",
+             "//experiments/sec3_decomposition:e3_2_stocks");
+}
 
 Fixture make_fixture(const std::string& name) {
   Fixture f;
@@ -248,11 +381,13 @@ Fixture make_fixture(const std::string& name) {
     return t;
   });
   f.add_root(f.dir + "/runs/odd", "//reports:odd<i>", "//x:y");
+  add_section3_runs(f);
   f.add_verdict("e21_test", kGtestOldPass, 0);
   f.add_verdict("t1_test", kGtest112Pass, 0);
   f.add_verdict("c22_test", kGtestFail, 1);
   f.add_verdict("l3_test", "", 134);  // crashed before writing XML
   write_file_atomically(f.dir + "/paper/sec2.md", kPaper);
+  write_file_atomically(f.dir + "/paper/sec3.md", kPaper3);
   for (const char* k : {"katex.min.js", "katex.min.css", "contrib/auto-render.js",
                         "fonts/KaTeX_Main-Regular.woff2"}) {
     write_file_atomically(absl::StrCat(f.dir, "/katex/", k), "/* stand-in */\n");
@@ -312,6 +447,67 @@ TEST(Report, WritesThePageEveryFigureTheClaimsAndKatex) {
   EXPECT_FALSE(fs::exists(f.dir + "/report/.out.partial-" + std::to_string(::getpid())));
 }
 
+TEST(Report, DrawsTheSection3Figures) {
+  const Fixture f = make_fixture("sec3");
+  generate(f.options());
+  const std::string html = slurp(f.out + "/index.html");
+  auto gp = [&](const std::string& name) {
+    return slurp(absl::StrCat(f.out, "/figures/data/", name, ".gp"));
+  };
+  auto dat = [&](const std::string& name) {
+    return slurp(absl::StrCat(f.out, "/figures/data/", name, ".dat"));
+  };
+  // Figure 2: 16 black frames and 16 x 13 white pixels, label +1 on top.
+  const std::string examples = dat("e3_1_examples");
+  EXPECT_TRUE(absl::StrContains(gp("e3_1_examples"), "lc rgb 'white'"));
+  EXPECT_TRUE(absl::StrContains(gp("e3_1_examples"), "'label +1  (θ < π/2)'"));
+  const auto blocks = examples.find("\n\n\n");
+  ASSERT_NE(blocks, std::string::npos);
+  EXPECT_EQ(std::count(examples.begin(), examples.begin() + blocks + 1, '\n'), 1 + 16);
+  EXPECT_TRUE(absl::StrContains(html, "top row: 8 images of label $+1$, bottom row: 8"));
+  EXPECT_TRUE(
+      absl::StrContains(html, "<img src=\"figures/e3_1_examples.svg\" style=\"max-width: 900px\""));
+  // The examples come from one run although both roots hold a copy.
+  EXPECT_TRUE(absl::StrContains(html,
+                                "<code>e3_1_examples/grid/seed-1</code> made by "
+                                "<code>//reports:fixture_e3_1a</code>"));
+  EXPECT_FALSE(absl::StrContains(html,
+                                 "<code>e3_1_examples/grid/seed-1</code> made by "
+                                 "<code>//reports:fixture_e3_1b</code>"));
+  // Figure 3: a 2 x 2 multiplot, both approaches and chance in every panel.
+  const std::string tuples = gp("e3_1_tuples");
+  EXPECT_TRUE(absl::StrContains(tuples, "set multiplot layout 2,2"));
+  for (int k = 1; k <= 4; ++k)
+    EXPECT_TRUE(absl::StrContains(tuples, absl::StrCat("set title 'k = ", k, "'"))) << k;
+  EXPECT_EQ(occurrences(tuples, "lc rgb '#1f77b4' title 'end-to-end'"), 4);
+  EXPECT_EQ(occurrences(tuples, "lc rgb '#d62728' title 'decomposition'"), 4);
+  EXPECT_EQ(occurrences(tuples, "0.5 with lines dt 2"), 4);
+  // One legend row above the panels, drawn by hand once.
+  EXPECT_TRUE(absl::StrContains(tuples, "unset key"));
+  EXPECT_EQ(occurrences(tuples, "set label 1 'end-to-end' at screen"), 1);
+  EXPECT_EQ(occurrences(tuples, "set label 3 'chance (0.5)' at screen"), 1);
+  EXPECT_EQ(occurrences(tuples, "unset label"), 1);
+  EXPECT_TRUE(absl::StrContains(html, "$k \\in \\{1, 2, 3, 4\\}$"));
+  EXPECT_TRUE(absl::StrContains(html, "end-to-end at step 2000; decomposition at step 500"));
+  EXPECT_TRUE(absl::StrContains(html, "The runs end at step 1000."));  // stocks
+  EXPECT_TRUE(absl::StrContains(html, "min–max over the seeds"));
+  // Figure 5: four series on a log axis, float32 epsilon; the script's
+  // negative value at k = 6 is left out and said so.
+  const std::string snr = gp("e3_1_snr");
+  EXPECT_TRUE(absl::StrContains(snr, "set logscale y"));
+  EXPECT_TRUE(absl::StrContains(snr, "2**-23 with lines"));
+  EXPECT_EQ(occurrences(snr, "with yerrorbars"), 4);
+  EXPECT_TRUE(absl::StrContains(snr, "dt 2 lc rgb '#d62728' title 'decomposition, as the script'"));
+  EXPECT_TRUE(absl::StrContains(html, "1 non-positive points are not drawn on the log axis"));
+  EXPECT_TRUE(absl::StrContains(dat("e3_1_snr"), "1e-16"));  // 0.1 * 1e-15 at k = 6
+  // Figure 4: one row of three panels, the optimum -1 in each.
+  const std::string stocks = gp("e3_2_stocks");
+  EXPECT_TRUE(absl::StrContains(stocks, "set multiplot layout 1,3"));
+  EXPECT_TRUE(absl::StrContains(stocks, "set title 'k = 2000'"));
+  EXPECT_EQ(occurrences(stocks, "-1 with lines dt 2"), 3);
+  EXPECT_EQ(occurrences(stocks, "set label 3 'optimum −1' at screen"), 1);
+}
+
 TEST(Report, EscapesEverythingItWritesIntoHtml) {
   const Fixture f = make_fixture("escape");
   generate(f.options());
@@ -334,7 +530,7 @@ TEST(Report, ClaimStatusComesFromTheVerdicts) {
   const Fixture f = make_fixture("status");
   generate(f.options());
   const Json doc = parse_json(slurp(f.out + "/claims.json"));
-  ASSERT_EQ(doc.find("claims")->array.size(), 5u);
+  ASSERT_EQ(doc.find("claims")->array.size(), 6u);
   const Json& e21 = claim_json(doc, "E2.1");
   EXPECT_EQ(e21.find("status")->string, "verified");
   ASSERT_EQ(e21.find("measured")->array.size(), 1u);
@@ -358,12 +554,100 @@ TEST(Report, ClaimStatusComesFromTheVerdicts) {
       absl::StrContains(html, "output of l3_test"));  // a failed claim shows the test's output
 }
 
+TEST(Report, CollectsTheDiscrepancyTablesOfEveryText) {
+  const Fixture f = make_fixture("discrepancies");
+  generate(f.options());
+  const Json doc = parse_json(slurp(f.out + "/claims.json"));
+  const Json* rows = doc.find("discrepancies");
+  ASSERT_NE(rows, nullptr);
+  ASSERT_EQ(rows->array.size(), 3u);
+  const Json& e21 = rows->array[0];
+  EXPECT_EQ(e21.find("section")->string, "Section <2> & friends");
+  EXPECT_EQ(e21.find("where")->string, "E2.1 inputs");
+  EXPECT_EQ(e21.find("scripts")->string, "$x \\in \\{\\pm 1\\}^d$ <i>x</i>");
+  EXPECT_TRUE(absl::EndsWith(e21.find("source")->string, "/paper/sec2.md:59"))
+      << e21.find("source")->string;
+  const Json& snr = rows->array[2];
+  EXPECT_EQ(snr.find("section")->string, "Section 3");
+  EXPECT_EQ(snr.find("where")->string, "E3.1-SNR");
+  EXPECT_EQ(snr.find("package")->string, "both | drawn");
+  EXPECT_TRUE(absl::EndsWith(snr.find("source")->string, "/paper/sec3.md:23"))
+      << snr.find("source")->string;
+  const std::string html = slurp(f.out + "/index.html");
+  const auto table = html.find("<h2 id=\"discrepancies\">");
+  ASSERT_NE(table, std::string::npos);
+  EXPECT_LT(table, html.find("id=\"section-3\""));
+  EXPECT_TRUE(absl::StrContains(html, "<a href=\"#discrepancies\">"));
+  // The two texts' headings get distinct anchors; each row links to its own.
+  EXPECT_TRUE(
+      absl::StrContains(html, "<h3 id=\"where-the-paper-and-the-original-scripts-differ\">"));
+  EXPECT_TRUE(
+      absl::StrContains(html, "<h3 id=\"where-the-paper-and-the-original-scripts-differ-2\">"));
+  EXPECT_TRUE(absl::StrContains(
+      html, "<a href=\"#where-the-paper-and-the-original-scripts-differ-2\">Section 3</a>"));
+  EXPECT_TRUE(absl::StrContains(
+      html,
+      "<a href=\"#where-the-paper-and-the-original-scripts-differ\">Section &lt;2&gt; &amp; "
+      "friends</a>"));
+  EXPECT_TRUE(absl::StrContains(html, "<td>rounding; <code>--rasterizer=script</code></td>"));
+  EXPECT_FALSE(absl::StrContains(html, "<i>x</i>"));
+  // A table under a later heading is not a discrepancy.
+  EXPECT_FALSE(
+      absl::StrContains(doc.find("discrepancies")->array.back().find("where")->string, "not"));
+}
+
+TEST(Discrepancies, RefusesMalformedTablesWithFileAndLine) {
+  const std::string h = absl::StrCat("# S\n\n## ", kDiscrepancyHeading, "\n\n");
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {h + "| where | paper | scripts |\n|---|---|---|\n| a | b | c |\n",
+       "p.md:5: the discrepancy table's columns are 'where | paper | scripts'; expected 'where | "
+       "paper | scripts | this package'"},
+      {h + "| where | paper | scripts | this package |\n|---|---|---|---|\n| a | b | c | d |\n"
+           "| a | b | c |\n",
+       "p.md:8: a discrepancy row has 3 cells"},
+      {h + "No table.\n\n## Next\n\n| where | paper | scripts | this package "
+           "|\n|---|---|---|---|\n",
+       "p.md:3: no table under the heading"},
+      {h +
+           "| where | paper | scripts | this package |\n|---|---|---|---|\n| a | b | c | d "
+           "|\n\n## " +
+           kDiscrepancyHeading + "\n",
+       "p.md:9: a second heading"},
+  };
+  for (const auto& [text, message] : cases) {
+    try {
+      discrepancies_of(parse_markdown("p.md", text));
+      ADD_FAILURE() << "accepted: " << text;
+    } catch (const BadInput& e) {
+      EXPECT_TRUE(absl::StartsWith(e.what(), message)) << e.what();
+    }
+  }
+  EXPECT_TRUE(discrepancies_of(parse_markdown("p.md", "# S\n\ntext\n")).empty());
+  // The generator refuses such a text before writing anything.
+  const Fixture f = make_fixture("baddiscrepancy");
+  write_file_atomically(f.dir + "/paper/sec3.md", h + "| where | paper |\n|---|---|\n| a | b |\n");
+  const ProcessResult r = f.run_binary();
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_TRUE(absl::StrContains(r.output, f.dir + "/paper/sec3.md:5: the discrepancy table"))
+      << r.output;
+  EXPECT_FALSE(fs::exists(f.out));
+}
+
 struct Breakage {
   std::string name;
   std::function<std::string(const Fixture&)>
       apply;  // breaks the fixture; returns the file to be named
   std::string problem;
+  std::string target = "//reports:fixture_e2_1";  // the target the message must name
 };
+
+// Replaces the example images in both roots that hold a copy; returns the
+// file of the copy the report reads (the first root's).
+std::string set_examples(const Fixture& f, const std::string& csv) {
+  for (const char* root : {"e31b", "e31a"})
+    write_file_atomically(f.run_of(root, "e3_1_examples", "grid", 1) + "/metrics.csv", csv);
+  return f.run_of("e31a", "e3_1_examples", "grid", 1) + "/metrics.csv";
+}
 
 TEST(Report, RefusesMissingOrMalformedResultsNamingTheFileAndTarget) {
   const std::vector<Breakage> cases = {
@@ -407,19 +691,77 @@ TEST(Report, RefusesMissingOrMalformedResultsNamingTheFileAndTarget) {
          return p;
        },
        "required field \"wall_time_s\" is missing"},
+      {"e3_1_tuples config not k<K>_e2e or k<K>_dec",
+       [](const Fixture& f) {
+         Table t({"step", "accuracy", "loss"});
+         t.add_row({0, 0.5, 1});
+         write_run(f.dir + "/runs/e31a", {"e3_1_tuples", "k2_both", 1, "quick"}, t, {}, {}, 1);
+         return f.run_of("e31a", "e3_1_tuples", "k2_both", 1);
+       },
+       "the config name is not k<K>_e2e or k<K>_dec", "//reports:fixture_e3_1a"},
+      {"e3_1_tuples without accuracy",
+       [](const Fixture& f) {
+         const std::string p = f.run_of("e31b", "e3_1_tuples", "k3_dec", 1) + "/metrics.csv";
+         write_file_atomically(p, "step,acc,loss\n0,0.5,1\n");
+         return p;
+       },
+       "no column 'accuracy' (columns: step,acc,loss)", "//reports:fixture_e3_1b"},
+      {"example image label 0",
+       [](const Fixture& f) {
+         return set_examples(f, "image,label,row,col\n0,1,3,4\n9,0,5,5\n8,-1,3,3\n");
+       },
+       "line 3: label is not +1 or -1", "//reports:fixture_e3_1a"},
+      {"example pixel outside the image",
+       [](const Fixture& f) {
+         return set_examples(f, "image,label,row,col\n0,1,28,4\n8,-1,3,3\n");
+       },
+       "line 2: row and col must be pixel indices 0..27", "//reports:fixture_e3_1a"},
+      {"example image with both labels",
+       [](const Fixture& f) { return set_examples(f, "image,label,row,col\n0,1,2,4\n0,-1,3,3\n"); },
+       "line 3: image 0 has both labels", "//reports:fixture_e3_1a"},
+      {"no example image of label -1",
+       [](const Fixture& f) { return set_examples(f, "image,label,row,col\n0,1,2,4\n"); },
+       "no image with label -1", "//reports:fixture_e3_1a"},
+      {"two copies of the example images that differ",
+       [](const Fixture& f) {
+         const std::string p = f.run_of("e31b", "e3_1_examples", "grid", 1) + "/metrics.csv";
+         write_file_atomically(p, "image,label,row,col\n0,1,2,4\n8,-1,3,3\n");
+         return p;
+       },
+       "the same run also comes from //reports:fixture_e3_1a", "//reports:fixture_e3_1b"},
+      {"SNR without a positive value",
+       [](const Fixture& f) {
+         const std::string p = f.run_of("snr", "e3_1_snr", "init", 1) + "/metrics.csv";
+         write_file_atomically(p,
+                               "k,snr_e2e,snr_dec,snr_e2e_script,snr_dec_script\n"
+                               "1,0.1,0,0.1,0.1\n2,0.01,-1e-9,0.01,0.1\n");
+         return p;
+       },
+       "no positive values in column 'snr_dec'", "//reports:fixture_e3_1_snr"},
+      {"stocks without the loss",
+       [](const Fixture& f) {
+         const std::string p = f.run_of("stocks", "e3_2_stocks", "k10_e2e", 1) + "/metrics.csv";
+         write_file_atomically(p, "step,objective\n0,-0.1\n");
+         return p;
+       },
+       "no column 'loss'", "//reports:fixture_e3_2"},
   };
+  // One good report, made once, is the previous report of every case.
+  const Fixture good = make_fixture("refuse-good");
+  ASSERT_EQ(good.run_binary().exit_code, 0);
   for (const Breakage& b : cases) {
     SCOPED_TRACE(b.name);
     const Fixture f = make_fixture("refuse");
-    ASSERT_EQ(f.run_binary().exit_code, 0);
+    fs::create_directories(fs::path(f.out).parent_path());
+    fs::copy(good.out, f.out, fs::copy_options::recursive);
     const std::string before = slurp(f.out + "/index.html");
     const std::string file = b.apply(f);
     const ProcessResult r = f.run_binary();
     EXPECT_EQ(r.exit_code, 2) << r.output;
     EXPECT_TRUE(absl::StrContains(r.output, file + ": ")) << r.output;
     EXPECT_TRUE(absl::StrContains(r.output, b.problem)) << r.output;
-    EXPECT_TRUE(absl::StrContains(
-        r.output, "made by //reports:fixture_e2_1: bazel build //reports:fixture_e2_1"))
+    EXPECT_TRUE(
+        absl::StrContains(r.output, absl::StrCat("made by ", b.target, ": bazel build ", b.target)))
         << r.output;
     EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << "one line: " << r.output;
     EXPECT_EQ(slurp(f.out + "/index.html"), before) << "the previous report is left as it was";
@@ -442,6 +784,42 @@ TEST(Report, RefusesAFigureWithoutRunsNamingTheExperiment) {
     EXPECT_TRUE(absl::StrContains(e.what(), "//experiments/sec2_parity:t1_variance")) << e.what();
   }
   EXPECT_FALSE(fs::exists(f.out));
+}
+
+TEST(Report, RefusesASection3FigureWithoutRunsNamingTheExperiment) {
+  const std::string pkg = "//experiments/sec3_decomposition:";
+  // (binary, how to remove the runs, what the message says is missing)
+  const std::vector<std::tuple<std::string, std::function<void(Fixture&)>, std::string>> cases = {
+      {"e3_1_tuples",
+       [](Fixture& f) {
+         for (const char* root : {"e31a", "e31b"})
+           fs::remove_all(absl::StrCat(f.dir, "/runs/", root, "/e3_1_examples"));
+       },
+       "claim e3_1_examples with config grid"},
+      {"e3_1_tuples",
+       [](Fixture& f) {
+         for (const char* root : {"e31a", "e31b"})
+           fs::remove_all(absl::StrCat(f.dir, "/runs/", root, "/e3_1_tuples"));
+       },
+       "claim e3_1_tuples (configs k<K>_e2e, k<K>_dec)"},
+      {"e3_1_snr", [](Fixture& f) { f.drop_root("//reports:fixture_e3_1_snr"); },
+       "claim e3_1_snr with config init"},
+      {"e3_2_stocks", [](Fixture& f) { f.drop_root("//reports:fixture_e3_2"); },
+       "claim e3_2_stocks (configs k<K>_e2e, k<K>_dec)"},
+  };
+  for (const auto& [binary, remove, what] : cases) {
+    SCOPED_TRACE(binary);
+    Fixture f = make_fixture("nofigure3");
+    remove(f);
+    try {
+      generate(f.options());
+      ADD_FAILURE() << "generated without " << binary << " runs";
+    } catch (const BadInput& e) {
+      EXPECT_TRUE(absl::StrContains(e.what(), "no results for " + what)) << e.what();
+      EXPECT_TRUE(absl::StrContains(e.what(), pkg + binary)) << e.what();
+    }
+    EXPECT_FALSE(fs::exists(f.out));
+  }
 }
 
 TEST(Report, FailsLoudlyWithoutGnuplot) {
@@ -540,17 +918,28 @@ TEST(Markdown, RefusesMalformedClaimBlocksWithFileAndLine) {
   EXPECT_EQ(d.blocks[1].rows.size(), 2u);
 }
 
-// The literate text of Section 2 names the five claims, their tests and
-// figures, and places every Section 2 figure.
-TEST(Paper, Section2TextHasTheFiveClaimsAndPlacesEveryFigure) {
-  const std::string path = runfile("paper/sec2_parity.md");
-  const Document doc = parse_markdown(path, slurp(path));
+// The claims and placed figures of one text of paper/.
+struct Text {
+  Document doc;
   std::map<std::string, Claim> claims;
   std::vector<std::string> placed;
-  for (const Block& b : doc.blocks) {
-    if (b.kind == Block::Kind::kClaim) claims[b.claim.id] = b.claim;
-    if (b.kind == Block::Kind::kFigure) placed.push_back(b.text);
+};
+Text read_text(const std::string& file) {
+  const std::string path = runfile("paper/" + file);
+  Text t{parse_markdown(path, slurp(path)), {}, {}};
+  for (const Block& b : t.doc.blocks) {
+    if (b.kind == Block::Kind::kClaim) t.claims[b.claim.id] = b.claim;
+    if (b.kind == Block::Kind::kFigure) t.placed.push_back(b.text);
   }
+  return t;
+}
+
+// The literate text of Section 2 names the five claims, their tests and
+// figures, and places the Section 2 figures.
+TEST(Paper, Section2TextHasTheFiveClaimsAndPlacesItsFigures) {
+  const Text text = read_text("sec2_parity.md");
+  std::map<std::string, Claim> claims = text.claims;
+  std::vector<std::string> placed = text.placed;
   const std::string pkg = "//proofs_checks/sec2_parity:";
   ASSERT_EQ(claims.size(), 5u);
   EXPECT_EQ(claims["E2.1"].test, pkg + "e2_1_parity_test");
@@ -561,6 +950,43 @@ TEST(Paper, Section2TextHasTheFiveClaimsAndPlacesEveryFigure) {
   EXPECT_EQ(claims["L3"].test, pkg + "l3_parity_network_test");
   EXPECT_EQ(claims["T2"].test, pkg + "t2_linear_periodic_test");
   EXPECT_EQ(claims["T2"].figures, (std::vector<std::string>{"t2_linear_periodic", "t2_training"}));
+  EXPECT_EQ(placed, (std::vector<std::string>{"e2_1_parity", "e2_1_parity_sweep", "t1_variance",
+                                              "t2_linear_periodic", "t2_training"}));
+  const auto rows = discrepancies_of(text.doc);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].where, "E2.1 inputs");
+}
+
+// The literate text of Section 3 names its four claims, their tests and
+// figures, places the Section 3 figures and has the Section 3 rows of the
+// discrepancy table of CLAIMS.md.
+TEST(Paper, Section3TextHasTheFourClaimsAndPlacesItsFigures) {
+  const Text text = read_text("sec3_decomposition.md");
+  std::map<std::string, Claim> claims = text.claims;
+  const std::string pkg = "//proofs_checks/sec3_decomposition:";
+  ASSERT_EQ(claims.size(), 4u);
+  EXPECT_EQ(claims["E3.1"].test, pkg + "e3_1_tuples_test");
+  EXPECT_EQ(claims["E3.1"].figures, (std::vector<std::string>{"e3_1_examples", "e3_1_tuples"}));
+  EXPECT_EQ(claims["E3.1-SNR"].test, pkg + "e3_1_snr_test");
+  EXPECT_EQ(claims["E3.1-SNR"].figures, (std::vector<std::string>{"e3_1_snr"}));
+  EXPECT_EQ(claims["E3.2"].test, pkg + "e3_2_stocks_test");
+  EXPECT_EQ(claims["E3.2"].figures, (std::vector<std::string>{"e3_2_stocks"}));
+  EXPECT_EQ(claims["C3.3"].test, pkg + "c3_3_estimators_test");
+  EXPECT_EQ(text.placed,
+            (std::vector<std::string>{"e3_1_examples", "e3_1_tuples", "e3_1_snr", "e3_2_stocks"}));
+  std::vector<std::string> wheres;
+  for (const Discrepancy& d : discrepancies_of(text.doc)) wheres.push_back(d.where);
+  EXPECT_EQ(wheres, (std::vector<std::string>{"E3.1 rasterizer", "E3.1 tuple label", "E3.1 network",
+                                              "E3.1-SNR noise", "E3.1-SNR decomposition loss"}));
+}
+
+// Together the texts place every figure once.
+TEST(Paper, TheTextsPlaceEveryFigure) {
+  std::vector<std::string> placed;
+  for (const char* file : {"sec2_parity.md", "sec3_decomposition.md"}) {
+    const Text t = read_text(file);
+    placed.insert(placed.end(), t.placed.begin(), t.placed.end());
+  }
   std::sort(placed.begin(), placed.end());
   std::vector<std::string> all = figure_names();
   std::sort(all.begin(), all.end());

@@ -1,7 +1,11 @@
-// A stand-in for the Section 2 experiment binaries, for the tests of the
-// report glue (//reports:paper_glue_test): same flags and result formats as
-// //experiments/sec2_parity:{e2_1_parity,t1_variance,t2_linear_periodic},
-// made-up numbers, no training. Not a result of the package.
+// A stand-in for the experiment binaries, for the tests of the report glue
+// (//reports:paper_glue_test): the result formats of
+// //experiments/sec2_parity:{e2_1_parity,t1_variance,t2_linear_periodic} and
+// //experiments/sec3_decomposition:{e3_1_tuples,e3_1_snr,e3_2_stocks}
+// (--claim picks one; e3_1_tuples also writes e3_1_examples, as the real
+// binary does with every run), made-up numbers, no training. Not a result of
+// the package.
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -29,19 +33,77 @@ int main(int argc, char** argv) {
     const std::string out = flags.get_string("out", "", "results root");
     const std::string profile = flags.get_choice("profile", "quick", {"quick", "paper"}, "profile");
     const auto seeds = flags.get_int_list("seeds", "1", 1, 1000, 10, "seeds");
-    const std::string claim =
-        flags.get_choice("claim", "e2_1_parity",
-                         {"e2_1_parity", "t1_variance", "t2_linear_periodic"}, "which experiment");
+    const std::string claim = flags.get_choice("claim", "e2_1_parity",
+                                               {"e2_1_parity", "t1_variance", "t2_linear_periodic",
+                                                "e3_1_tuples", "e3_1_snr", "e3_2_stocks"},
+                                               "which experiment");
     const auto ds = flags.get_int_list("d", "5", 1, 100, 10, "bits (e2_1_parity)");
+    const auto ks = flags.get_int_list("k", "1", 1, 5000, 10,
+                                       "tuple size or outputs (e3_1_tuples, e3_2_stocks)");
+    const auto approaches =
+        flags.get_choice_list("approach", "e2e,dec", {"e2e", "dec"}, "e3_1_tuples training");
+    const auto estimators =
+        flags.get_choice_list("estimator", "e2e,dec", {"e2e", "dec"}, "e3_2_stocks estimator");
     if (!flags.finish()) return 0;
     if (out.empty()) throw fgbdl::UsageError("--out: missing");
     fgbdl::check_output_dir("out", out);
     for (const std::int64_t seed : seeds) {
-      auto write = [&](const std::string& config, const fgbdl::Table& t) {
-        fgbdl::write_run(out, {claim, config, static_cast<std::uint64_t>(seed), profile}, t,
+      auto write_as = [&](const std::string& as, const std::string& config, const fgbdl::Table& t) {
+        fgbdl::write_run(out, {as, config, static_cast<std::uint64_t>(seed), profile}, t,
                          {{"fake", "true"}}, {}, 0.01);
       };
-      if (claim == "e2_1_parity") {
+      auto write = [&](const std::string& config, const fgbdl::Table& t) {
+        write_as(claim, config, t);
+      };
+      if (claim == "e3_1_tuples") {
+        for (const std::int64_t k : ks) {
+          for (const std::string& a : approaches) {
+            fgbdl::Table t({"step", "accuracy", "loss"});
+            const int last = a == "dec" ? 500 : 2000;
+            for (int step = 0; step <= last; step += 100) {
+              const double learned = a == "dec" ? 1 - std::exp(-step / 150.0)
+                                     : k <= 2   ? 1 - std::exp(-step / (300.0 * k))
+                                                : 0;
+              const double acc =
+                  std::min(1.0, 0.5 + 0.48 * learned + 0.015 * noise(seed + k, step));
+              t.add_row({double(step), acc, 1 - learned});
+            }
+            write(absl::StrCat("k", k, "_", a), t);
+          }
+        }
+        // The example images depend on the seed only, as in the real binary.
+        fgbdl::Table ex({"image", "label", "row", "col"});
+        for (int i = 0; i < 16; ++i) {
+          const double label = i < 8 ? 1 : -1;
+          const double theta = (label > 0 ? 0.15 : 1.72) + 0.18 * (i % 8) + 0.01 * noise(seed, i);
+          const double cr = 14 + 6 * noise(seed, 100 + i), cc = 14 + 6 * noise(seed, 200 + i);
+          for (int t = -7; t <= 7; ++t) {
+            const double r = std::round(cr - t * std::sin(theta));
+            const double c = std::round(cc + t * std::cos(theta));
+            if (r >= 0 && r < 28 && c >= 0 && c < 28) ex.add_row({double(i), label, r, c});
+          }
+        }
+        write_as("e3_1_examples", "grid", ex);
+      } else if (claim == "e3_1_snr") {
+        fgbdl::Table t({"k", "snr_e2e", "snr_dec", "snr_e2e_script", "snr_dec_script"});
+        for (int k = 1; k <= 6; ++k) {
+          const double e2e = 0.05 * std::pow(10.0, -2.5 * (k - 1)), dec = 0.04 * (1 + 0.05 * k);
+          t.add_row({double(k), e2e, dec, 1.4 * e2e, 1.3 * dec});
+        }
+        write("init", t);
+      } else if (claim == "e3_2_stocks") {
+        for (const std::int64_t k : ks) {
+          for (const std::string& e : estimators) {
+            fgbdl::Table t({"step", "loss"});
+            const double tau = e == "dec" ? 40 : 40 + 0.5 * k;
+            for (int step = 0; step <= 1000; step += 50) {
+              t.add_row({double(step), -1 + (1 - 1.0 / k) * std::exp(-step / tau) +
+                                           0.002 * noise(seed + k, step)});
+            }
+            write(absl::StrCat("k", k, "_", e), t);
+          }
+        }
+      } else if (claim == "e2_1_parity") {
         for (const std::int64_t d : ds) {
           fgbdl::Table t({"step", "accuracy", "loss"});
           for (int step = 0; step <= 2000; step += 100) {

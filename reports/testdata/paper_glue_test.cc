@@ -44,7 +44,8 @@ TEST(PaperGlue, LauncherWritesTheReportWithVerdictsFromRunningTheTests) {
   for (const char* f :
        {"index.html", "claims.json", "katex/katex.min.js", "katex/contrib/auto-render.js",
         "figures/e2_1_parity.svg", "figures/e2_1_parity_sweep.svg", "figures/t1_variance.svg",
-        "figures/t2_linear_periodic.svg", "figures/t2_training.svg"}) {
+        "figures/t2_linear_periodic.svg", "figures/t2_training.svg", "figures/e3_1_examples.svg",
+        "figures/e3_1_tuples.svg", "figures/e3_1_snr.svg", "figures/e3_2_stocks.svg"}) {
     EXPECT_GT(std::filesystem::file_size(out + "/" + f), 0u) << f;
   }
   const Json doc = parse_json(slurp(out + "/claims.json"));
@@ -64,6 +65,21 @@ TEST(PaperGlue, LauncherWritesTheReportWithVerdictsFromRunningTheTests) {
   EXPECT_TRUE(absl::StrContains(html, "//reports:fake_e2_1_parity_d5"));
   // The two seeds of one experiment_run are two runs of the figure.
   EXPECT_TRUE(absl::StrContains(html, "e2_1_parity/d5/seed-2"));
+  // Two experiment_runs write the same example images: read once, from the
+  // first one listed.
+  EXPECT_TRUE(absl::StrContains(html,
+                                "<code>e3_1_examples/grid/seed-1</code> made by "
+                                "<code>//reports:fake_e3_1_tuples_k13</code>"));
+  EXPECT_FALSE(absl::StrContains(html,
+                                 "<code>e3_1_examples/grid/seed-1</code> made by "
+                                 "<code>//reports:fake_e3_1_tuples_k2</code>"));
+  // The text's discrepancy table reaches the page and claims.json.
+  const Json* rows = doc.find("discrepancies");
+  ASSERT_NE(rows, nullptr);
+  ASSERT_EQ(rows->array.size(), 1u);
+  EXPECT_EQ(rows->array[0].find("where")->string, "P1 inputs");
+  EXPECT_EQ(rows->array[0].find("section")->string, "Glue fixture");
+  EXPECT_TRUE(absl::StrContains(html, "$x \\in \\{\\pm 1\\}^d$ &amp; &lt;b&gt;more&lt;/b&gt;"));
 }
 
 }  // namespace

@@ -1,0 +1,199 @@
+#include "experiments/sec3_decomposition/tuple_first_block.h"
+
+#include <algorithm>
+#include <array>
+#include <stdexcept>
+#include <string>
+
+namespace fgbdl {
+namespace {
+
+struct Geometry {
+  std::size_t N, H, W, C, KH, KW, O, pr, ps;
+  std::size_t Hp() const { return H / 2; }
+  std::size_t Wp() const { return W / 2; }
+};
+
+template <class T>
+Geometry check(const char* fn, const Conv2d<T>& layer, const xt::xtensor<T, 4>& x) {
+  const auto& ws = layer.W.shape();
+  const std::size_t H = x.shape(1), W = x.shape(2);
+  if (ws[0] % 2 == 0 || ws[1] % 2 == 0 || layer.b.size() != ws[3] || x.shape(3) != ws[2] ||
+      H % 2 != 0 || W % 2 != 0) {
+    throw std::invalid_argument(std::string(fn) +
+                                ": expected W [KH, KW, Cin, Cout] with odd KH, KW, b [Cout], "
+                                "x [N, H, W, Cin] with even H, W");
+  }
+  return {x.shape(0), H, W, ws[2], ws[0], ws[1], ws[3], (ws[0] - 1) / 2, (ws[1] - 1) / 2};
+}
+
+// The non-zero entries of image n of x, in row-major order.
+template <class T>
+void collect(const T* image, std::size_t size, ConvPoolScratch<T>& s) {
+  s.nz_index.clear();
+  s.nz_value.clear();
+  for (std::size_t i = 0; i < size; ++i) {
+    if (image[i] != T(0)) {
+      s.nz_index.push_back(static_cast<std::uint32_t>(i));
+      s.nz_value.push_back(image[i]);
+    }
+  }
+}
+
+// f(oi, oj, r, s) for every conv output pixel (oi, oj) that input pixel
+// (i, j) feeds through tap (r, s): the order of lib/nn/conv2d.cc.
+template <class F>
+void for_each_tap(std::size_t pixel, const Geometry& g, F f) {
+  const std::ptrdiff_t i = static_cast<std::ptrdiff_t>(pixel / g.W), j = static_cast<std::ptrdiff_t>(pixel % g.W);
+  for (std::size_t r = 0; r < g.KH; ++r) {
+    const std::ptrdiff_t oi = i + static_cast<std::ptrdiff_t>(g.pr) - static_cast<std::ptrdiff_t>(r);
+    if (oi < 0 || oi >= static_cast<std::ptrdiff_t>(g.H)) continue;
+    for (std::size_t s = 0; s < g.KW; ++s) {
+      const std::ptrdiff_t oj = j + static_cast<std::ptrdiff_t>(g.ps) - static_cast<std::ptrdiff_t>(s);
+      if (oj < 0 || oj >= static_cast<std::ptrdiff_t>(g.W)) continue;
+      f(static_cast<std::size_t>(oi), static_cast<std::size_t>(oj), r, s);
+    }
+  }
+}
+
+// m = the max of e0..e3 per channel and a = the position (0..3, as T) of
+// the first maximum.
+template <class T>
+void pool4(const T* __restrict e0, const T* __restrict e1, const T* __restrict e2,
+           const T* __restrict e3, T* __restrict m_out, T* __restrict a_out, std::size_t C) {
+  for (std::size_t c = 0; c < C; ++c) {
+    T m = e0[c], a = T(0);
+    const bool w1 = e1[c] > m;
+    m = w1 ? e1[c] : m;
+    a = w1 ? T(1) : a;
+    const bool w2 = e2[c] > m;
+    m = w2 ? e2[c] : m;
+    a = w2 ? T(2) : a;
+    const bool w3 = e3[c] > m;
+    m_out[c] = w3 ? e3[c] : m;
+    a_out[c] = w3 ? T(3) : a;
+  }
+}
+
+// d += v e where the arg-max a equals `position` (a multiply by 0 or 1, so
+// that the loop vectorizes: d + 0 (v e) = d for finite e).
+template <class T>
+void add_where(T* __restrict d, const T* __restrict e, const T* __restrict a, T position, T v,
+               std::size_t C) {
+  for (std::size_t c = 0; c < C; ++c) {
+    const T selected = a[c] == position ? T(1) : T(0);
+    d[c] += selected * (v * e[c]);
+  }
+}
+
+}  // namespace
+
+template <class T>
+void conv_pool_sparse_forward(const Conv2d<T>& layer, const xt::xtensor<T, 4>& x,
+                              xt::xtensor<T, 4>& p, std::vector<T>& argmax,
+                              ConvPoolScratch<T>& scratch) {
+  const Geometry g = check("conv_pool_sparse_forward", layer, x);
+  const std::array<std::size_t, 4> p_shape{g.N, g.Hp(), g.Wp(), g.O};
+  if (!(p.shape() == p_shape)) p.resize(p_shape);
+  argmax.resize(g.N * g.Hp() * g.Wp() * g.O);
+  const std::size_t O = g.O, image_size = g.H * g.W * g.C;
+  if (scratch.conv.size() < g.H * g.W * O) scratch.conv.resize(g.H * g.W * O);
+  T* conv = scratch.conv.data();  // valid only inside touched windows
+  const T* b = layer.b.data();
+  const T* Wt = layer.W.data();
+  std::vector<std::uint8_t>& touched = scratch.touched;
+  touched.resize(g.Hp() * g.Wp());
+  for (std::size_t n = 0; n < g.N; ++n) {
+    collect(x.data() + n * image_size, image_size, scratch);
+    // Windows that some non-zero reaches through the kernel. In every other
+    // window the four conv outputs are exactly the bias: its max is the
+    // bias and its arg-max the first entry, as the full computation finds.
+    std::fill(touched.begin(), touched.end(), std::uint8_t{0});
+    for (const std::uint32_t index : scratch.nz_index) {
+      const std::size_t pixel = index / g.C, i = pixel / g.W, j = pixel % g.W;
+      const std::size_t i0 = i >= g.pr ? i - g.pr : 0, i1 = std::min(i + g.KH - 1 - g.pr, g.H - 1);
+      const std::size_t j0 = j >= g.ps ? j - g.ps : 0, j1 = std::min(j + g.KW - 1 - g.ps, g.W - 1);
+      for (std::size_t a = i0 / 2; a <= i1 / 2; ++a)
+        for (std::size_t b2 = j0 / 2; b2 <= j1 / 2; ++b2) touched[a * g.Wp() + b2] = 1;
+    }
+    // The convolution of image n on the touched windows: bias, then the
+    // non-zeros' contributions (all of which land in touched windows).
+    for (std::size_t w = 0; w < g.Hp() * g.Wp(); ++w) {
+      if (!touched[w]) continue;
+      const std::size_t i = w / g.Wp(), j = w % g.Wp();
+      for (const std::size_t q : {(2 * i) * g.W + 2 * j, (2 * i) * g.W + 2 * j + 1,
+                                  (2 * i + 1) * g.W + 2 * j, (2 * i + 1) * g.W + 2 * j + 1})
+        std::copy_n(b, O, conv + q * O);
+    }
+    for (std::size_t k = 0; k < scratch.nz_index.size(); ++k) {
+      const std::size_t pixel = scratch.nz_index[k] / g.C, c = scratch.nz_index[k] % g.C;
+      const T v = scratch.nz_value[k];
+      for_each_tap(pixel, g, [&](std::size_t oi, std::size_t oj, std::size_t r, std::size_t s) {
+        T* d = conv + (oi * g.W + oj) * O;
+        const T* w = Wt + ((r * g.KW + s) * g.C + c) * O;
+        for (std::size_t o = 0; o < O; ++o) d[o] += v * w[o];
+      });
+    }
+    // 2x2 max-pooling: `>` from the first entry, so the first maximum wins
+    // (lib/nn/maxpool2d.cc); branch-free, so that it vectorizes.
+    for (std::size_t w = 0; w < g.Hp() * g.Wp(); ++w) {
+      const std::size_t i = w / g.Wp(), j = w % g.Wp();
+      const std::size_t out = (n * g.Hp() * g.Wp() + w) * O;
+      if (!touched[w]) {
+        std::copy_n(b, O, p.data() + out);
+        std::fill_n(argmax.data() + out, O, T(0));
+        continue;
+      }
+      const T* e0 = conv + ((2 * i) * g.W + 2 * j) * O;
+      pool4(e0, e0 + O, e0 + g.W * O, e0 + (g.W + 1) * O, p.data() + out, argmax.data() + out, O);
+    }
+  }
+}
+
+template <class T>
+void conv_pool_sparse_backward(Conv2d<T>& layer, const xt::xtensor<T, 4>& x,
+                               const std::vector<T>& argmax,
+                               const xt::xtensor<T, 4>& dp, ConvPoolScratch<T>& scratch) {
+  const Geometry g = check("conv_pool_sparse_backward", layer, x);
+  const std::array<std::size_t, 4> p_shape{g.N, g.Hp(), g.Wp(), g.O};
+  if (!(dp.shape() == p_shape) || argmax.size() != dp.size())
+    throw std::invalid_argument("conv_pool_sparse_backward: dp or argmax does not match x");
+  if (!(layer.dW.shape() == layer.W.shape())) layer.dW.resize(layer.W.shape());
+  if (!(layer.db.shape() == layer.b.shape())) layer.db.resize(layer.b.shape());
+  const std::size_t O = g.O, image_size = g.H * g.W * g.C;
+  // db: every pooled gradient lands on exactly one conv output.
+  T* db = layer.db.data();
+  std::fill_n(db, O, T(0));
+  for (std::size_t q = 0, total = g.N * g.Hp() * g.Wp(); q < total; ++q) {
+    const T* row = dp.data() + q * O;
+    for (std::size_t o = 0; o < O; ++o) db[o] += row[o];
+  }
+  T* dW = layer.dW.data();
+  std::fill_n(dW, layer.dW.size(), T(0));
+  for (std::size_t n = 0; n < g.N; ++n) {
+    collect(x.data() + n * image_size, image_size, scratch);
+    for (std::size_t k = 0; k < scratch.nz_index.size(); ++k) {
+      const std::size_t pixel = scratch.nz_index[k] / g.C, c = scratch.nz_index[k] % g.C;
+      const T v = scratch.nz_value[k];
+      for_each_tap(pixel, g, [&](std::size_t oi, std::size_t oj, std::size_t r, std::size_t s) {
+        const std::size_t pooled = ((n * g.Hp() + oi / 2) * g.Wp() + oj / 2) * O;
+        const T position = static_cast<T>((oi % 2) * 2 + oj % 2);
+        add_where(dW + ((r * g.KW + s) * g.C + c) * O, dp.data() + pooled, argmax.data() + pooled,
+                  position, v, O);
+      });
+    }
+  }
+}
+
+#define FGBDL_INSTANTIATE_CONV_POOL(T)                                                          \
+  template void conv_pool_sparse_forward<T>(const Conv2d<T>&, const xt::xtensor<T, 4>&,         \
+                                            xt::xtensor<T, 4>&, std::vector<T>&,                \
+                                            ConvPoolScratch<T>&);                               \
+  template void conv_pool_sparse_backward<T>(Conv2d<T>&, const xt::xtensor<T, 4>&,              \
+                                             const std::vector<T>&,                             \
+                                             const xt::xtensor<T, 4>&, ConvPoolScratch<T>&);
+FGBDL_INSTANTIATE_CONV_POOL(float)
+FGBDL_INSTANTIATE_CONV_POOL(double)
+#undef FGBDL_INSTANTIATE_CONV_POOL
+
+}  // namespace fgbdl
