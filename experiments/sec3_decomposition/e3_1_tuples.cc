@@ -29,12 +29,11 @@ namespace fgbdl {
 namespace {
 
 // Steps by profile and approach: the paper's 20 000 (end-to-end) and 2 500
-// (decomposition); quick: 800 and 400 (at most about a minute per run at
-// k = 4 on one core; decomposition reaches ~0.8 at k = 4, end-to-end learns
-// k = 1).
+// (decomposition); quick: 600 and 400 (under a minute per run at k = 4 on
+// one core; decomposition reaches ~0.8 at k = 4, end-to-end learns k = 1).
 std::int64_t default_steps(bool paper, TupleApproach a) {
   if (paper) return a == TupleApproach::kEndToEnd ? 20000 : 2500;
-  return a == TupleApproach::kEndToEnd ? 800 : 400;
+  return a == TupleApproach::kEndToEnd ? 600 : 400;
 }
 
 int run(int argc, char** argv) {
@@ -47,7 +46,7 @@ int run(int argc, char** argv) {
   const std::string out = flags.get_string("out", "", "output directory (required)");
   const std::string profile = flags.get_choice(
       "profile", "quick", {"quick", "paper"},
-      "quick: e2e 800 and dec 400 steps, seed 1; paper: e2e 20000 and dec 2500 steps, "
+      "quick: e2e 600 and dec 400 steps, seed 1; paper: e2e 20000 and dec 2500 steps, "
       "seeds 1,2,3");
   const bool paper = profile == "paper";
   const auto ks = flags.get_int_list("k", "1,2,3,4", 1, 16, 16, "tuple sizes k");
@@ -59,12 +58,12 @@ int run(int argc, char** argv) {
   const std::int64_t steps_flag = flags.get_int(
       "steps", 0, 0, 100000000,
       "Adam steps for every run; 0 = by approach and profile (e2e 20000 / dec 2500 paper, "
-      "800 / 400 quick)");
+      "600 / 400 quick)");
   TupleSettings s;
   s.batch = flags.get_int("batch", 200, 1, 10000, "tuples per step");
   s.lr = flags.get_double("lr", 1e-3, 1e-12, 10.0, "Adam learning rate");
   s.eval_every = flags.get_int("eval_every", 100, 1, 100000000, "steps between evaluations");
-  s.eval_tuples = flags.get_int("eval_tuples", 2000, 1, 1000000,
+  s.eval_tuples = flags.get_int("eval_tuples", 2000, 1, 100000,
                                 "held-out tuples (drawn once per run)");
   const std::int64_t checkpoint_every = flags.get_int(
       "checkpoint_every", 500, 0, 100000000, "steps between checkpoints; 0 = none");
@@ -86,11 +85,16 @@ int run(int argc, char** argv) {
   if (!flags.finish()) return 0;
   if (out.empty()) throw UsageError("--out: got ''; allowed: a writable directory (required)");
   // Memory grows with batch * k (about 0.3 MB per image, training and
-  // evaluation buffers): keep a run under ~6 GB.
+  // evaluation buffers) and eval_tuples * k (3 KB per held-out image): keep
+  // a run under ~7 GB.
   for (const std::int64_t k : ks) {
     if (s.batch * k > 20000) {
       throw UsageError(absl::StrCat("--batch: got ", s.batch, " with k = ", k,
                                     "; allowed: batch * k <= 20000 (memory)"));
+    }
+    if (s.eval_tuples * k > 200000) {
+      throw UsageError(absl::StrCat("--eval_tuples: got ", s.eval_tuples, " with k = ", k,
+                                    "; allowed: eval_tuples * k <= 200000 (memory)"));
     }
   }
   check_output_dir("out", out);
