@@ -9,6 +9,7 @@
 //   bazel run //experiments/sec3_decomposition:e3_1_snr -- --out=$PWD/results
 //   bazel run //experiments/sec3_decomposition:e3_1_snr -- --out=/tmp/r --profile=paper
 //   bazel run //experiments/sec3_decomposition:e3_1_snr -- --out=/tmp/r --k=1,2,3 --inits=2
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -19,6 +20,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "experiments/sec3_decomposition/e3_1_snr_lib.h"
+#include "experiments/sec3_decomposition/tuple_flags.h"
 #include "lib/core/error.h"
 #include "lib/core/flags.h"
 #include "lib/io/progress.h"
@@ -67,21 +69,10 @@ int run(int argc, char** argv) {
       "tuples of the script's estimate; 0 = min(500000, tuples) (the script's N = 500000)");
   s.batch_script = static_cast<int>(
       flags.get_int("batch_script", 100, 1, 100000, "tuples per batch of the script's estimate"));
-  s.rasterizer = flags.get_choice("rasterizer", "paper", {"paper", "script"},
-                                  "paper: pixels rounded, t = 0..floor(l/2); script: "
-                                  "truncated, t = 0..floor(l/2)-1") == "paper"
-                     ? LineRasterizer::kPaper
-                     : LineRasterizer::kScript;
-  s.label_rule = flags.get_choice("tuple_label", "product", {"product", "script"},
-                                  "product: prod_j y_j; script: +1 iff the count of "
-                                  "theta < pi/2 is odd") == "product"
-                     ? TupleLabelRule::kProduct
-                     : TupleLabelRule::kScriptOddCount;
-  s.conv_init = flags.get_choice("conv_init", "fan_in", {"fan_in", "script"},
-                                 "convolution init std: fan_in 1/sqrt(5*5*Cin); script "
-                                 "1/sqrt(28) and 1/sqrt(16)") == "fan_in"
-                    ? ConvInitRule::kFanIn
-                    : ConvInitRule::kScript;
+  const TupleVersionFlags versions = get_tuple_version_flags(flags);
+  s.rasterizer = versions.rasterizer;
+  s.label_rule = versions.label_rule;
+  s.conv_init = versions.conv_init;
   if (!flags.finish()) return 0;
   if (out.empty()) throw UsageError("--out: got ''; allowed: a writable directory (required)");
   s.ks.assign(ks.begin(), ks.end());
@@ -122,12 +113,12 @@ int run(int argc, char** argv) {
                                       [&](std::int64_t t) { progress.update(before + t); }));
       for (const InitSnr& r : per_init.back()) {
         std::fprintf(stderr,
-                     "e3_1_snr seed=%lld init=%d k=%d: snr e2e %.3e ± %.1e (%s; mc %.3e ± "
-                     "%.1e), dec %.3e ± %.1e, script e2e %.3e, dec %.3e; out in [%.3f, %.3f]\n",
+                     "e3_1_snr seed=%lld init=%d k=%d: snr e2e %.3e ± %.1e (mc %.3e ± %.1e), "
+                     "dec %.3e ± %.1e, script e2e %.3e, dec %.3e; out in [%.3f, %.3f], "
+                     "hinge off on %.2g of the tuples\n",
                      static_cast<long long>(seed), init, r.k, r.e2e.snr, r.e2e.snr_se,
-                     r.e2e_exact ? "exact" : "monte carlo", r.e2e_mc.snr, r.e2e_mc.snr_se,
-                     r.dec.snr, r.dec.snr_se, r.e2e_script.snr, r.dec_script.snr, r.out_min,
-                     r.out_max);
+                     r.e2e_mc.snr, r.e2e_mc.snr_se, r.dec.snr, r.dec.snr_se, r.e2e_script.snr,
+                     r.dec_script.snr, r.out_min, r.out_max, r.hinge_off);
       }
       before += per_init_work;
       write_file_atomically(checkpoint, snr_checkpoint_text(s, id.seed, per_init));
@@ -141,6 +132,9 @@ int run(int argc, char** argv) {
                {"groups", absl::StrCat(s.groups)},
                {"tuples_script", absl::StrCat(s.tuples_script)},
                {"batch_script", absl::StrCat(s.batch_script)},
+               {"bins", absl::StrCat(s.bins)},
+               {"e2e_mean", "\"exact integration of the active-hinge gradient plus a Monte "
+                            "Carlo hinge-off correction\""},
                {"rasterizer", json_quote(to_string(s.rasterizer))},
                {"tuple_label", json_quote(to_string(s.label_rule))},
                {"conv_init", json_quote(to_string(s.conv_init))},

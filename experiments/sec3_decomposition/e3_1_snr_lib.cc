@@ -161,7 +161,7 @@ ImagePool draw_image_pool(const TupleNetwork<double>& net, std::size_t images,
 
 double tuple_score_gradients(const TupleNetwork<double>& net, const ImagePool& pool,
                              const std::size_t* idx, double y, N2Scratch& sc, double* g_e2e,
-                             double* g_dec, double* g_dec_first) {
+                             double* g_dec, double* g_dec_first, double* g_e2e_off) {
   const std::size_t k = static_cast<std::size_t>(net.k), H = kMidWidth, P = kFc2Width;
   sc.s.resize(k);
   sc.z5.resize(H);
@@ -180,10 +180,11 @@ double tuple_score_gradients(const TupleNetwork<double>& net, const ImagePool& p
   }
   double out = net.out.b(0);
   for (std::size_t m = 0; m < H; ++m) out += std::max(sc.z5[m], 0.0) * Wout[m];
-  // Tuple hinge [1 - y out]_+: dL/dout = -y where 1 - y out > 0.
-  const double dout = 1.0 - y * out > 0 ? -y : 0.0;
-  if (dout != 0.0) {
-    for (std::size_t m = 0; m < H; ++m) sc.dz5[m] = sc.z5[m] > 0 ? dout * Wout[m] : 0.0;
+  // Tuple hinge [1 - y out]_+: dL/dout = -y where 1 - y out > 0, else 0.
+  // The active-hinge gradient (dL/dout = -y always) is needed for g_e2e_off.
+  const bool active = 1.0 - y * out > 0;
+  if (active || g_e2e_off != nullptr) {
+    for (std::size_t m = 0; m < H; ++m) sc.dz5[m] = sc.z5[m] > 0 ? -y * Wout[m] : 0.0;
     for (std::size_t j = 0; j < k; ++j) {
       const double ds = dot(sc.dz5.data(), Wmid + j * H, H);
       sc.c_e2e[j] = ds * sc.s[j] * (1.0 - sc.s[j]);
@@ -197,7 +198,7 @@ double tuple_score_gradients(const TupleNetwork<double>& net, const ImagePool& p
     const double yj = pool.label[idx[j]];
     sc.c_dec[j] = 1.0 - yj * pool.score[idx[j]] > 0 ? -yj * inv_k : 0.0;
   }
-  // (1): g = sum_j c_j [a4_j, 1].
+  // (1): g = sum_j c_j [a4_j, 1]; g_e2e here is the active-hinge gradient.
   std::fill(g_e2e, g_e2e + kScoreParams, 0.0);
   std::fill(g_dec, g_dec + kScoreParams, 0.0);
   for (std::size_t j = 0; j < k; ++j) {
@@ -210,30 +211,16 @@ double tuple_score_gradients(const TupleNetwork<double>& net, const ImagePool& p
     g_e2e[P] += ce;
     g_dec[P] += cd;
   }
+  if (g_e2e_off != nullptr) {  // g_e2e - g_active: 0, or -g_active where the hinge is off
+    for (std::size_t p = 0; p < kScoreParams; ++p) g_e2e_off[p] = active ? 0.0 : -g_e2e[p];
+  }
+  if (!active) std::fill(g_e2e, g_e2e + kScoreParams, 0.0);
   // First image only, unscaled.
   const double c1 = sc.c_dec[0] * static_cast<double>(k);
   const double* a1 = pool.a4.data() + idx[0] * P;
   for (std::size_t p = 0; p < P; ++p) g_dec_first[p] = c1 * a1[p];
   g_dec_first[P] = c1;
   return out;
-}
-
-bool tuple_hinge_always_active(const TupleNetwork<double>& net, double score_lo,
-                               double score_hi) {
-  const double lo = sigmoid(score_lo), hi = sigmoid(score_hi);
-  double out_lo = net.out.b(0), out_hi = net.out.b(0);
-  for (std::size_t m = 0; m < kMidWidth; ++m) {
-    double zl = net.mid.b(m), zh = net.mid.b(m);
-    for (int j = 0; j < net.k; ++j) {
-      const double w = net.mid.W(static_cast<std::size_t>(j), m);
-      zl += std::min(w * lo, w * hi);
-      zh += std::max(w * lo, w * hi);
-    }
-    const double rl = std::max(zl, 0.0), rh = std::max(zh, 0.0), w = net.out.W(m, 0);
-    out_lo += std::min(w * rl, w * rh);
-    out_hi += std::max(w * rl, w * rh);
-  }
-  return out_lo > -1.0 && out_hi < 1.0;
 }
 
 ScoreVector e2e_mean_by_integration(const TupleNetwork<double>& net, const ImagePool& pool,
@@ -506,8 +493,6 @@ std::vector<InitSnr> snr_one_init(const SnrSettings& s, std::uint64_t seed, int 
         if (progress) progress(kImageWork * static_cast<std::int64_t>(done));
       });
   const std::size_t group_size = pool.size() / G;
-  const auto [score_min, score_max] = std::minmax_element(pool.score.begin(), pool.score.end());
-  const double width = *score_max - *score_min;
 
   std::vector<InitSnr> result;
   std::int64_t done = kImageWork * s.pool;
@@ -519,7 +504,10 @@ std::vector<InitSnr> snr_one_init(const SnrSettings& s, std::uint64_t seed, int 
     MomentAccumulator e2e_script(G, kFc2Width), dec_script(G, kFc2Width);
     N2Scratch scratch;
     std::vector<double> g_e2e(kScoreParams), g_dec(kScoreParams), g_first(kScoreParams),
-        g_obj(kScoreParams), b_e2e(kFc2Width), b_dec(kFc2Width);
+        g_off(kScoreParams), g_obj(kScoreParams), b_e2e(kFc2Width), b_dec(kFc2Width);
+    std::vector<ScoreVector> off_sum(G, ScoreVector{});  // sum of g_e2e - g_active by group
+    std::vector<double> group_tuples(G, 0.0);
+    std::int64_t hinge_off = 0;
     std::vector<std::size_t> perm(group_size);
     float labels[16];
     const std::int64_t nb = s.tuples_script / s.batch_script;
@@ -548,9 +536,13 @@ std::vector<InitSnr> snr_one_init(const SnrSettings& s, std::uint64_t seed, int 
         for (std::size_t j = 0; j < K; ++j) labels[j] = static_cast<float>(pool.label[idx[j]]);
         const double y = tuple_label(labels, k, s.label_rule);
         const double out = tuple_score_gradients(net, pool, idx, y, scratch, g_e2e.data(),
-                                                 g_dec.data(), g_first.data());
+                                                 g_dec.data(), g_first.data(), g_off.data());
         r.out_min = std::min(r.out_min, out);
         r.out_max = std::max(r.out_max, out);
+        if (1.0 - y * out <= 0) {  // the tuple hinge is off: a correction to the exact mean
+          ++hinge_off;
+          for (std::size_t p = 0; p < kScoreParams; ++p) off_sum[a][p] += g_off[p];
+        }
         for (std::size_t p = 0; p < kScoreParams; ++p) g_obj[p] = g_e2e[p] + g_dec[p];
         e2e.add(a, g_e2e.data());
         dec.add(a, g_dec.data());
@@ -573,20 +565,23 @@ std::vector<InitSnr> snr_one_init(const SnrSettings& s, std::uint64_t seed, int 
         }
         if (progress && (++done & 0xffff) == 0) progress(done);
       }
+      group_tuples[a] = static_cast<double>(ta);
     }
     GroupStats e2e_stats = e2e.stats();
     r.e2e_mc = paper_snr(e2e_stats, false);
-    // The exact end-to-end mean, group by group, on stratified slot parts.
-    r.e2e_exact = tuple_hinge_always_active(net, *score_min - width, *score_max + width);
-    std::vector<ScoreVector> exact(G);
-    for (std::size_t a = 0; a < G && r.e2e_exact; ++a) {
+    // The end-to-end mean, group by group: the active-hinge part by exact
+    // integration over stratified slot parts, plus the Monte Carlo mean of
+    // g_e2e - g_active (non-zero only on tuples whose hinge is off).
+    r.hinge_off = static_cast<double>(hinge_off) / static_cast<double>(s.tuples);
+    for (std::size_t a = 0; a < G; ++a) {
       std::vector<std::size_t> plus, minus;
       for (std::size_t i = a * group_size; i < (a + 1) * group_size; ++i)
         (pool.label[i] > 0 ? plus : minus).push_back(i);
       const std::size_t n = std::min(plus.size(), minus.size()) / K;
       if (n == 0) {
-        r.e2e_exact = false;
-        break;
+        throw std::runtime_error("e3_1_snr: a group of " + std::to_string(group_size) +
+                                 " images has fewer than k = " + std::to_string(k) +
+                                 " images of one label");
       }
       std::vector<std::vector<std::size_t>> pos_parts(K), neg_parts(K);
       for (std::size_t j = 0; j < K; ++j) {
@@ -594,10 +589,10 @@ std::vector<InitSnr> snr_one_init(const SnrSettings& s, std::uint64_t seed, int 
         neg_parts[j].assign(minus.begin() + j * n, minus.begin() + (j + 1) * n);
       }
       const double sign = s.label_rule == TupleLabelRule::kScriptOddCount && k % 2 == 0 ? -1 : 1;
-      exact[a] = e2e_mean_by_integration(net, pool, pos_parts, neg_parts, sign, s.bins);
-    }
-    if (r.e2e_exact) {
-      for (std::size_t a = 0; a < G; ++a) e2e_stats.mean[a] = exact[a];
+      const ScoreVector active =
+          e2e_mean_by_integration(net, pool, pos_parts, neg_parts, sign, s.bins);
+      for (std::size_t p = 0; p < kScoreParams; ++p)
+        e2e_stats.mean[a][p] = active[p] + off_sum[a][p] / group_tuples[a];
     }
     r.e2e = paper_snr(e2e_stats, false);
     r.e2e_with_bias = paper_snr(e2e_stats, true);
@@ -615,7 +610,7 @@ std::vector<InitSnr> snr_one_init(const SnrSettings& s, std::uint64_t seed, int 
 
 namespace {
 
-constexpr char kCheckpointMagic[] = "e3_1_snr checkpoint v1";
+constexpr char kCheckpointMagic[] = "e3_1_snr checkpoint v2";
 
 std::string settings_line(const SnrSettings& s, std::uint64_t seed) {
   std::ostringstream o;
@@ -642,9 +637,8 @@ std::string snr_checkpoint_text(const SnrSettings& s, std::uint64_t seed,
   char buf[64];
   for (std::size_t init = 0; init < done.size(); ++init) {
     for (InitSnr r : done[init]) {
-      text += "init " + std::to_string(init) + " k " + std::to_string(r.k) + " exact " +
-              (r.e2e_exact ? "1" : "0");
-      std::vector<double> v = {r.out_min, r.out_max};
+      text += "init " + std::to_string(init) + " k " + std::to_string(r.k);
+      std::vector<double> v = {r.hinge_off, r.out_min, r.out_max};
       for (int i = 0; i < 8; ++i) {
         const SnrEstimate& e = *estimates_of(r, i);
         v.insert(v.end(), {e.signal, e.noise, e.snr, e.snr_se});
@@ -679,19 +673,16 @@ std::vector<std::vector<InitSnr>> parse_snr_checkpoint(const std::string& text,
       continue;
     }
     std::istringstream f(line);
-    std::string w1, w2, w3;
+    std::string w1, w2;
     std::size_t init = 0;
-    int k = 0, exact = 0;
-    f >> w1 >> init >> w2 >> k >> w3 >> exact;
+    int k = 0;
+    f >> w1 >> init >> w2 >> k;
     const std::size_t want_init = row / s.ks.size();
-    if (!f || w1 != "init" || w2 != "k" || w3 != "exact" || init != want_init ||
-        k != s.ks[row % s.ks.size()] || (exact != 0 && exact != 1)) {
+    if (!f || w1 != "init" || w2 != "k" || init != want_init || k != s.ks[row % s.ks.size()])
       bad("malformed line: " + line);
-    }
     InitSnr r;
     r.k = k;
-    r.e2e_exact = exact == 1;
-    f >> r.out_min >> r.out_max;
+    f >> r.hinge_off >> r.out_min >> r.out_max;
     for (int i = 0; i < 8; ++i) {
       SnrEstimate& e = *estimates_of(r, i);
       f >> e.signal >> e.noise >> e.snr >> e.snr_se;
@@ -726,7 +717,7 @@ Table snr_table(const SnrSettings& s, const std::vector<std::vector<InitSnr>>& p
     cols.push_back(std::string("signal_") + n);
     cols.push_back(std::string("noise_") + n);
   }
-  for (const char* c : {"e2e_exact", "out_min", "out_max", "inits", "tuples", "pool"})
+  for (const char* c : {"hinge_off", "out_min", "out_max", "inits", "tuples", "pool"})
     cols.push_back(c);
   Table table(cols);
   const double n = static_cast<double>(per_init.size());
@@ -755,13 +746,13 @@ Table snr_table(const SnrSettings& s, const std::vector<std::vector<InitSnr>>& p
       extra.push_back(ns);
     }
     v.insert(v.end(), extra.begin(), extra.end());
-    double exact = 0, out_min = 1e300, out_max = -1e300;
+    double hinge_off = 0, out_min = 1e300, out_max = -1e300;
     for (const auto& init : per_init) {
-      exact += init.at(row).e2e_exact ? 1.0 / n : 0.0;
+      hinge_off += init.at(row).hinge_off / n;
       out_min = std::min(out_min, init.at(row).out_min);
       out_max = std::max(out_max, init.at(row).out_max);
     }
-    for (double x : {exact, out_min, out_max, n, static_cast<double>(s.tuples),
+    for (double x : {hinge_off, out_min, out_max, n, static_cast<double>(s.tuples),
                      static_cast<double>(s.pool)})
       v.push_back(x);
     table.add_row(v);

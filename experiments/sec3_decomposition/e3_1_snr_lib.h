@@ -71,12 +71,12 @@
 //    complete U-statistic over all combinations of one image per part (no
 //    Monte Carlo over tuples at all), unbiased up to the binning; the Monte
 //    Carlo estimate cannot resolve the end-to-end signal beyond k = 1 (see
-//    below). It is used when the interval bound of |out| over the box of
-//    s in [sigmoid(lo), sigmoid(hi)]^k, [lo, hi] the pool's score range
-//    widened by its width on each side, is below 1 (images scoring outside
-//    that box are assumed absent; out_min/out_max in the table show N2's
-//    output over all Monte Carlo tuples); otherwise the Monte Carlo mean
-//    (e2e_exact = 0 in the table).
+//    below). The integration treats the tuple hinge as active on every
+//    combination (g_active, dL/dout = -y); where it is not (y out >= 1),
+//    g_e2e = 0 = g_active + g_off with g_off = -g_active, and the mean of
+//    g_off, non-zero only on those tuples, is added by Monte Carlo over the
+//    group's tuples (hinge_off in the table: the fraction of tuples whose
+//    hinge is off).
 // With the G independent group estimates m_a of E g:
 //   signal = sum_{a != b} m_a . m_b / (G (G - 1))   (unbiased, may be < 0)
 //   second = mean over all tuples of ||g||^2         (unbiased)
@@ -103,9 +103,11 @@
 //  * Exact e2e: the error is that of the k estimated signed measures,
 //    relative ~1 / (rho sqrt(n)) each, n = M / (2 G k) images per label and
 //    slot, rho ~ 0.02 the label-score correlation at initialization.
-//    Measured for one initialization at M = 2^20: 7% (k = 2) to 30%
-//    (k = 3..6), every k resolved; at 2^16, k <= 2 resolved and k >= 3
-//    mostly upper bounds.
+//    Measured (paper profile, M = 2^20, 8 initializations): each init's
+//    estimate exceeds twice its standard error for all 8 inits at k <= 3,
+//    6 of 8 at k = 4, 5 and 4 of 8 at k = 6 (relative errors ~3-12% at
+//    k = 2); at M = 2^16 (quick), k <= 2 resolved and k >= 3 mostly upper
+//    bounds.
 // The binning adds noise of ~10% of the sampling standard deviation (1% of
 // the variance; measured in the test), which the jackknife includes.
 //
@@ -163,24 +165,21 @@ struct N2Scratch {
 
 // The per-sample gradients (1) of one tuple: its images are pool rows
 // idx[0..k-1] (k = net.k), its label y. Writes g_e2e, g_dec, g_dec_first,
-// each kScoreParams long (losses at the top). At a hinge's kink the
-// derivative is 0, as lib/nn/loss.h. Returns N2's output `out`.
+// each kScoreParams long (losses at the top), and, unless it is null,
+// g_e2e_off = g_e2e - g_active (0 where the tuple hinge is active, else
+// -g_active; g_active is g_e2e with dL/dout = -y whatever out is). At a
+// hinge's kink the derivative is 0, as lib/nn/loss.h. Returns N2's output
+// `out`.
 double tuple_score_gradients(const TupleNetwork<double>& net, const ImagePool& pool,
                              const std::size_t* idx, double y, N2Scratch& scratch,
-                             double* g_e2e, double* g_dec, double* g_dec_first);
-
-// Whether |out| < 1 for every s in [sigmoid(score_lo), sigmoid(score_hi)]^k
-// by interval arithmetic (then the tuple hinge is active on every tuple
-// whose scores lie in [score_lo, score_hi]).
-bool tuple_hinge_always_active(const TupleNetwork<double>& net, double score_lo,
-                               double score_hi);
+                             double* g_e2e, double* g_dec, double* g_dec_first,
+                             double* g_e2e_off = nullptr);
 
 // The exact-integration estimate of E g_e2e (top of the file): slot j's
 // images are pool rows pos[j] (label +1) and neg[j] (label -1), all of the
 // same size n >= 1; `label_sign` is y / prod_j y_j (-1 for the script's
-// label rule at even k, else +1). Assumes the tuple hinge is active on
-// every combination (tuple_hinge_always_active). `bins` per slot range.
-// Equals the mean of g_e2e over all (2n)^k combinations of one image per
+// label rule at even k, else +1). `bins` per slot range.
+// Equals the mean of g_active over all (2n)^k combinations of one image per
 // slot (tuple label label_sign * prod_j y_j) up to the binning, computed
 // in O(units k^2 (n + bins log(k bins))) instead of O(units (2n)^k).
 ScoreVector e2e_mean_by_integration(const TupleNetwork<double>& net, const ImagePool& pool,
@@ -249,7 +248,7 @@ void validate(const SnrSettings& s);
 // The estimates of one initialization for one k.
 struct InitSnr {
   int k = 0;
-  bool e2e_exact = false;  // e2e's mean by exact integration (else Monte Carlo)
+  double hinge_off = 0;  // fraction of the Monte Carlo tuples whose tuple hinge is off
   SnrEstimate e2e, dec, e2e_script, dec_script;              // the headline
   SnrEstimate e2e_mc, dec_objective, e2e_with_bias, dec_with_bias;
   double out_min = 0, out_max = 0;  // N2's output over the Monte Carlo tuples
@@ -282,8 +281,8 @@ std::vector<std::vector<InitSnr>> parse_snr_checkpoint(const std::string& text,
 //                       sqrt(inits); with one init, its jackknife se),
 //   snr_<name>_jack_se  the estimation part alone, sqrt(mean se^2 / inits),
 //   signal_<name>, noise_<name>  means over inits;
-// then e2e_exact (fraction of inits whose e2e mean is exact), out_min,
-// out_max (over all inits), inits, tuples, pool.
+// then hinge_off (mean over inits), out_min, out_max (over all inits),
+// inits, tuples, pool.
 Table snr_table(const SnrSettings& s, const std::vector<std::vector<InitSnr>>& per_init);
 
 }  // namespace fgbdl

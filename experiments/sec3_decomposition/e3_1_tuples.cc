@@ -20,6 +20,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "experiments/sec3_decomposition/tuple_training.h"
+#include "experiments/sec3_decomposition/tuple_flags.h"
 #include "lib/core/error.h"
 #include "lib/core/flags.h"
 #include "lib/io/progress.h"
@@ -67,21 +68,10 @@ int run(int argc, char** argv) {
                                 "held-out tuples (drawn once per run)");
   const std::int64_t checkpoint_every = flags.get_int(
       "checkpoint_every", 500, 0, 100000000, "steps between checkpoints; 0 = none");
-  s.rasterizer = flags.get_choice("rasterizer", "paper", {"paper", "script"},
-                                  "paper: pixels rounded, t = 0..floor(l/2); script: "
-                                  "truncated, t = 0..floor(l/2)-1") == "paper"
-                     ? LineRasterizer::kPaper
-                     : LineRasterizer::kScript;
-  s.label_rule = flags.get_choice("tuple_label", "product", {"product", "script"},
-                                  "product: prod_j y_j; script: +1 iff the count of "
-                                  "theta < pi/2 is odd") == "product"
-                     ? TupleLabelRule::kProduct
-                     : TupleLabelRule::kScriptOddCount;
-  s.conv_init = flags.get_choice("conv_init", "fan_in", {"fan_in", "script"},
-                                 "convolution init std: fan_in 1/sqrt(5*5*Cin); script "
-                                 "1/sqrt(28) and 1/sqrt(16)") == "fan_in"
-                    ? ConvInitRule::kFanIn
-                    : ConvInitRule::kScript;
+  const TupleVersionFlags versions = get_tuple_version_flags(flags);
+  s.rasterizer = versions.rasterizer;
+  s.label_rule = versions.label_rule;
+  s.conv_init = versions.conv_init;
   if (!flags.finish()) return 0;
   if (out.empty()) throw UsageError("--out: got ''; allowed: a writable directory (required)");
   // Memory grows with batch * k (about 0.3 MB per image, training and

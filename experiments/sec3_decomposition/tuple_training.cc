@@ -129,43 +129,6 @@ std::string TupleSettings::canonical(std::uint64_t seed) const {
                       " scalar=float");
 }
 
-template <class T>
-void adam_step(AdamState<T>& s, double lr, double beta1_d, double beta2_d, double eps_d,
-               const std::vector<ParamRef<T>>& params) {
-  if (s.t == 0 && s.m.empty()) {
-    for (const ParamRef<T>& p : params) {
-      s.m.emplace_back(p.n, T(0));
-      s.v.emplace_back(p.n, T(0));
-    }
-  }
-  if (s.m.size() != params.size()) throw std::logic_error("adam_step: parameter list changed");
-  for (std::size_t k = 0; k < params.size(); ++k) {
-    if (params[k].n != s.m[k].size()) throw std::logic_error("adam_step: parameter size changed");
-  }
-  // Exactly the operations of lib/nn/optim.cc, Adam::step.
-  ++s.t;
-  const T beta1 = static_cast<T>(beta1_d), beta2 = static_cast<T>(beta2_d), eps = static_cast<T>(eps_d);
-  s.beta1_power *= beta1;
-  s.beta2_power *= beta2;
-  const T lr_t = static_cast<T>(lr) * std::sqrt(T(1) - s.beta2_power) / (T(1) - s.beta1_power);
-  for (std::size_t k = 0; k < params.size(); ++k) {
-    const ParamRef<T>& p = params[k];
-    T* m = s.m[k].data();
-    T* v = s.v[k].data();
-    for (std::size_t i = 0; i < p.n; ++i) {
-      const T g = p.dw[i];
-      m[i] += (g - m[i]) * (T(1) - beta1);
-      v[i] += (g * g - v[i]) * (T(1) - beta2);
-      p.w[i] -= (m[i] * lr_t) / (std::sqrt(v[i]) + eps);
-    }
-  }
-}
-
-template void adam_step<float>(AdamState<float>&, double, double, double, double,
-                               const std::vector<ParamRef<float>>&);
-template void adam_step<double>(AdamState<double>&, double, double, double, double,
-                                const std::vector<ParamRef<double>>&);
-
 TupleTrainer::TupleTrainer(const TupleSettings& s, std::uint64_t seed)
     : s_(s), data_rng_(derive_engine(seed, stream(s.k, kDataStream))) {
   if (s.batch < 1 || s.eval_tuples < 1 || s.steps < 0 || s.eval_every < 1)

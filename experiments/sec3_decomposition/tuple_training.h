@@ -45,19 +45,6 @@ struct TupleSettings {
   std::string canonical(std::uint64_t seed) const;
 };
 
-// Adam with TensorFlow 1's semantics, operation for operation the same as
-// lib/nn/optim.h's Adam (tuple_training_test checks bit equality), with its
-// state open so that checkpoints can save and restore it.
-template <class T>
-struct AdamState {
-  std::vector<std::vector<T>> m, v;  // one [n] moment pair per parameter
-  T beta1_power = 1, beta2_power = 1;
-  std::int64_t t = 0;
-};
-template <class T>
-void adam_step(AdamState<T>& state, double lr, double beta1, double beta2, double eps,
-               const std::vector<ParamRef<T>>& params);
-
 // The network, the optimizer, the data streams and the buffers of one run.
 class TupleTrainer {
  public:

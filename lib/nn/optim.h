@@ -12,6 +12,7 @@
 #define LIB_NN_OPTIM_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
@@ -60,8 +61,24 @@ struct Sgd {
 //   v = beta2 v + (1 - beta2) g^2      (computed as v += (g^2 - v)(1 - beta2))
 //   w -= lr_t m / (sqrt(v) + eps)
 // m, v start at 0 and are sized on the first step. A later step whose
-// parameter list differs in count, sizes or scalar type throws
-// std::logic_error (the state would belong to other parameters).
+// parameter list differs in count or sizes throws std::logic_error (the
+// state would belong to other parameters).
+//
+// The state is open so that a checkpoint can save and restore it
+// (experiments/sec3_decomposition/tuple_training.cc): a run continued from
+// a copy of its state is bit-identical to an uninterrupted one.
+template <class T>
+struct AdamState {
+  std::vector<std::vector<T>> m, v;  // one [n] moment pair per parameter
+  T beta1_power = 1, beta2_power = 1;
+  std::int64_t t = 0;  // steps taken (TensorFlow's t)
+};
+template <class T>
+void adam_step(AdamState<T>& state, double lr, double beta1, double beta2, double eps,
+               const std::vector<ParamRef<T>>& params);
+
+// adam_step with its hyper-parameters and state held: the first step fixes
+// the scalar type; a later step with another one throws std::logic_error.
 class Adam {
  public:
   explicit Adam(double lr, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8);
@@ -73,15 +90,9 @@ class Adam {
   long steps() const { return t_; }
 
  private:
-  template <class T>
-  struct State {
-    std::vector<std::vector<T>> m, v;  // one [n] moment pair per parameter
-    T beta1_power = 1, beta2_power = 1;
-  };
-
   double lr_, beta1_, beta2_, eps_;
   long t_ = 0;
-  std::variant<std::monostate, State<float>, State<double>> state_;
+  std::variant<std::monostate, AdamState<float>, AdamState<double>> state_;
 };
 
 }  // namespace fgbdl

@@ -88,6 +88,38 @@ TEST(Adam, ThrowsWhenTheParameterListChanges) {
   EXPECT_NE(a, a_before);
 }
 
+// A checkpoint copies the weights and the AdamState: continuing from the
+// copies must give bit for bit what the uninterrupted run gives.
+TEST(Adam, ContinuingFromACopyOfTheStateIsBitIdentical) {
+  std::vector<float> w(37), g(37);
+  for (std::size_t i = 0; i < w.size(); ++i) w[i] = static_cast<float>(std::cos(1.7 * i));
+  std::vector<std::vector<float>> grads;  // arbitrary, of mixed signs and scales
+  for (int step = 0; step < 200; ++step) {
+    for (std::size_t i = 0; i < g.size(); ++i)
+      g[i] = static_cast<float>(std::sin(0.37 * i + 1.3 * step) * (1 + i % 5));
+    grads.push_back(g);
+  }
+  std::vector<float> straight = w;
+  AdamState<float> s1;
+  for (const auto& gs : grads) adam_step<float>(s1, 1e-3, 0.9, 0.99, 1e-5, {{straight.data(), gs.data(), 37}});
+  std::vector<float> first = w;
+  AdamState<float> s2;
+  for (int step = 0; step < 120; ++step)
+    adam_step<float>(s2, 1e-3, 0.9, 0.99, 1e-5, {{first.data(), grads[step].data(), 37}});
+  std::vector<float> resumed = first;  // the checkpoint
+  AdamState<float> s3 = s2;
+  for (int step = 120; step < 200; ++step)
+    adam_step<float>(s3, 1e-3, 0.9, 0.99, 1e-5, {{resumed.data(), grads[step].data(), 37}});
+  EXPECT_EQ(resumed, straight);
+  EXPECT_EQ(s3.t, 200);
+  // The class is the same computation.
+  std::vector<float> via_class = w;
+  Adam adam(1e-3, 0.9, 0.99, 1e-5);
+  for (const auto& gs : grads) adam.step<float>({{via_class.data(), gs.data(), 37}});
+  EXPECT_EQ(via_class, straight);
+  EXPECT_EQ(adam.steps(), 200);
+}
+
 // Adam (TensorFlow's defaults, lr = 0.05) reaches the minimum of an
 // ill-conditioned quadratic f(w) = sum_i a_i (w_i - c_i)^2 / 2 with
 // curvatures 1 to 1000, from w = 0 (distance ~4 from the minimum).

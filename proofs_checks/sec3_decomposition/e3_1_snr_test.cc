@@ -160,9 +160,9 @@ SlotPool grid_slots(TupleNetwork<double>& net, std::size_t per_slot, Engine& rng
 }
 
 RC_GTEST_PROP(E3_1_Snr, ExactIntegrationEqualsTheCompleteUStatistic, ()) {
-  // e2e_mean_by_integration against the brute-force mean of g_e2e over all
-  // (2n)^k combinations of one image per slot (tuple label prod_j y_j),
-  // on grid_slots: equal up to rounding. (The binning error on real images
+  // e2e_mean_by_integration against the brute-force mean of g_active =
+  // g_e2e - g_e2e_off over all (2n)^k combinations of one image per slot
+  // (tuple label +-prod_j y_j), on grid_slots: equal up to rounding. (The binning error on real images
   // is the next test's business.) Full-size generators: k and n uniform
   // over their ranges from the first case on.
   const int k = *rc::gen::resize(100, rc::gen::inRange(1, 5));
@@ -171,8 +171,10 @@ RC_GTEST_PROP(E3_1_Snr, ExactIntegrationEqualsTheCompleteUStatistic, ()) {
   TupleNetwork<double> net = tuple_network_init<double>(k, ConvInitRule::kFanIn, rng);
   const SlotPool s = grid_slots(net, n, rng);
   const double label_sign = *rc::gen::element(1.0, -1.0);
-  const auto [lo, hi] = std::minmax_element(s.pool.score.begin(), s.pool.score.end());
-  RC_PRE(tuple_hinge_always_active(net, *lo, *hi));
+  // Push N2's output past +-1 on some combinations: g_active is still what
+  // is integrated (the hinge's off part is the Monte Carlo correction's).
+  const double out_shift = *rc::gen::element(0.0, 0.0, 1.0);
+  net.out.b(0) += out_shift;
   const ScoreVector exact =
       e2e_mean_by_integration(net, s.pool, s.pos, s.neg, label_sign, kBinsExact);
 
@@ -187,7 +189,8 @@ RC_GTEST_PROP(E3_1_Snr, ExactIntegrationEqualsTheCompleteUStatistic, ()) {
   const double w = 1.0 / static_cast<double>(combos);
   ScoreVector brute{}, unsigned_sum{};
   N2Scratch scratch;
-  ScoreVector g_e2e, g_dec, g_first;
+  ScoreVector g_e2e, g_dec, g_first, g_off;
+  int off = 0;  // combinations with y out >= 1
   std::vector<std::size_t> idx(K);
   int switching = 0;  // units whose relu differs between combinations
   std::vector<int> seen_on(kMidWidth, 0), seen_off(kMidWidth, 0);
@@ -198,12 +201,13 @@ RC_GTEST_PROP(E3_1_Snr, ExactIntegrationEqualsTheCompleteUStatistic, ()) {
       y *= s.pool.label[idx[j]];
     }
     const double out = tuple_score_gradients(net, s.pool, idx.data(), y, scratch, g_e2e.data(),
-                                             g_dec.data(), g_first.data());
-    RC_ASSERT(std::fabs(out) < 1.0);  // the hinge is active (as the bound said)
+                                             g_dec.data(), g_first.data(), g_off.data());
+    off += y * out >= 1.0;
     for (std::size_t m = 0; m < kMidWidth; ++m) (scratch.z5[m] > 0 ? seen_on : seen_off)[m] = 1;
     for (std::size_t p = 0; p < kScoreParams; ++p) {
-      brute[p] += w * g_e2e[p];
-      unsigned_sum[p] += w * std::fabs(g_e2e[p]);
+      const double g_active = g_e2e[p] - g_off[p];
+      brute[p] += w * g_active;
+      unsigned_sum[p] += w * std::fabs(g_active);
     }
   }
   for (std::size_t m = 0; m < kMidWidth; ++m) switching += seen_on[m] && seen_off[m];
@@ -214,6 +218,7 @@ RC_GTEST_PROP(E3_1_Snr, ExactIntegrationEqualsTheCompleteUStatistic, ()) {
   RC_CLASSIFY(k == 1, "k = 1 (no convolution)");
   RC_CLASSIFY(k >= 3, "k >= 3 (convolution of k - 1 >= 2 measures)");
   RC_CLASSIFY(switching >= 10, ">= 10 units switch between combinations");
+  RC_CLASSIFY(off > 0, "the tuple hinge is off on some combinations");
 }
 
 TEST(E3_1_Snr, ExactIntegrationBinningErrorIsSmallAgainstItsSamplingError) {
@@ -338,12 +343,10 @@ TEST(E3_1_Snr, EndToEndSnrFallsWithKBelowFloat32AndDecompositionDoesNot) {
             (std::vector<std::string>{"k", "snr_e2e", "snr_dec", "snr_e2e_script", "snr_dec_script"}));
   const std::size_t c_e2e = col("snr_e2e"), c_dec = col("snr_dec"), c_e2e_se = col("snr_e2e_se"),
                     c_e2e_jack = col("snr_e2e_jack_se"), c_e2e_s = col("snr_e2e_script"),
-                    c_dec_s = col("snr_dec_script"), c_exact = col("e2e_exact");
+                    c_dec_s = col("snr_dec_script"), c_off = col("hinge_off");
   std::vector<double> ks, e2e, dec, dec_script, e2e_upper;
   std::string measured;
   for (const auto& row : table.rows()) {
-    // The exact integration applies: |out| < 1 on every tuple.
-    EXPECT_EQ(row[c_exact], 1.0) << "k=" << row[0];
     // Upper 97.5% bound of the mean over inits: with 2 inits the spread has
     // 1 degree of freedom, so the larger of it and the jackknife (7 d.o.f.),
     // times 3.
@@ -355,9 +358,10 @@ TEST(E3_1_Snr, EndToEndSnrFallsWithKBelowFloat32AndDecompositionDoesNot) {
     dec.push_back(row[c_dec]);
     dec_script.push_back(row[c_dec_s]);
     char buf[200];
-    std::snprintf(buf, sizeof buf, "k=%g: e2e %.3g (+-%.2g) dec %.3g, script e2e %.3g dec %.3g; ",
+    std::snprintf(buf, sizeof buf,
+                  "k=%g: e2e %.3g (+-%.2g) dec %.3g, script e2e %.3g dec %.3g, hinge off %.2g; ",
                   row[0], row[c_e2e], std::max(row[c_e2e_se], row[c_e2e_jack]), row[c_dec],
-                  row[c_e2e_s], row[c_dec_s]);
+                  row[c_e2e_s], row[c_dec_s], row[c_off]);
     measured += buf;
   }
   std::vector<double> all_k(s.ks.begin(), s.ks.end());
