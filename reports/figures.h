@@ -1,17 +1,8 @@
 // The report's figures: one shared loader/aggregator over runs, one short
 // function per figure, gnuplot (SVG terminal) to draw them.
 //
-// Section 2 (paper/sec2_parity.md):
-//   e2_1_parity        accuracy vs step, d in {5, 10, 30}   (paper Figure 1)
-//   e2_1_parity_sweep  final accuracy vs d, every d present
-//   t1_variance        gradient variance vs d and the bound G(w)^2 / 2^d
-//   t2_linear_periodic gradient variance vs r, one line per d
-//   t2_training        training loss vs step, trivial loss dashed
-// Section 3 (paper/sec3_decomposition.md):
-//   e3_1_examples      the example line images of both labels  (paper Figure 2)
-//   e3_1_tuples        tuple accuracy vs step, one panel per k  (paper Figure 3)
-//   e3_1_snr           SNR of the gradient vs k, log scale      (paper Figure 5)
-//   e3_2_stocks        objective L vs step, one panel per k     (paper Figure 4)
+// Each section's figures are in figures_sec<N>.cc (listed at the top of
+// each file), built from the shared pieces of figure_kit.h.
 // Several seeds are drawn as their mean with a min-max band (or bars);
 // captions say so. Every figure is planned (data checked, script written in
 // memory) before anything is drawn, so bad results are refused before the

@@ -176,6 +176,9 @@ GtestReport parse_gtest_xml(absl::string_view xml) {
       if (auto it = tag.attrs.find("measured"); it != tag.attrs.end()) {
         report.measured.push_back(it->second);
       }
+      if (auto it = tag.attrs.find("refuted"); it != tag.attrs.end()) {
+        report.refuted.push_back(it->second);
+      }
     } else if ((tag.name == "failure" || tag.name == "error") && current != nullptr) {
       current->failed = true;
       current->failure_messages.push_back(tag.attrs["message"]);
@@ -183,6 +186,8 @@ GtestReport parse_gtest_xml(absl::string_view xml) {
       current->skipped = true;
     } else if (tag.name == "property" && tag.attrs["name"] == "measured") {
       report.measured.push_back(tag.attrs["value"]);
+    } else if (tag.name == "property" && tag.attrs["name"] == "refuted") {
+      report.refuted.push_back(tag.attrs["value"]);
     }
     if (!tag.self_closing) {
       open.push_back(tag.name);

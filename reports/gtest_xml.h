@@ -1,6 +1,8 @@
 // Reads the XML report of a GoogleTest binary (GTEST_OUTPUT=xml:<file>), as
 // kept by claim_verdict (tools/defs.bzl): which test cases ran, which failed,
-// and the values the tests recorded with RecordProperty("measured", ...).
+// and the values the tests recorded with RecordProperty("measured", ...)
+// and RecordProperty("refuted", ...) (a counterexample to the paper's
+// statement that the test establishes).
 //
 // GoogleTest 1.12 writes a recorded property as
 //   <testcase ...><properties><property name="measured" value="..."/></properties>
@@ -31,6 +33,7 @@ struct GtestReport {
   int failures = 0;  // failed test cases (counted, not read from attributes)
   std::vector<GtestCase> cases;
   std::vector<std::string> measured;  // every "measured" property, in order
+  std::vector<std::string> refuted;   // every "refuted" property, in order
 };
 
 GtestReport parse_gtest_xml(absl::string_view xml);

@@ -63,6 +63,7 @@ table.claims td:nth-child(2) { min-width: 260px; }
 table.discrepancies { font-size: 0.85em; } table.discrepancies td:first-child { min-width: 120px; }
 .status { font-weight: 600; padding: 1px 7px; border-radius: 10px; white-space: nowrap; }
 .status-verified { background: #dff3e0; color: #17632a; }
+.status-refuted { background: #fff0d6; color: #8a4b00; }
 .status-failed { background: #fbe0e0; color: #9b1c1c; }
 .status-not-run { background: #eee; color: #555; }
 .claim { border-left: 4px solid #7a9cc6; background: #f5f8fc; padding: 8px 14px; margin: 1.2em 0; }
@@ -211,6 +212,8 @@ std::string claim_html(const Page& p, const Claim& c) {
   if (!c.test.empty()) absl::StrAppend(&out, "Checked by <code>", e(c.test), "</code>: ");
   absl::StrAppend(&out, e(s.detail));
   if (!s.measured.empty()) absl::StrAppend(&out, " Measured: ", measured_html(s), ".");
+  for (const std::string& r : s.refuted)
+    absl::StrAppend(&out, " <strong>Refuted:</strong> <span class=\"nomath\">", e(r), "</span>");
   if (!c.figures.empty()) absl::StrAppend(&out, " See ", figure_links(p, c.figures), ".");
   out += "</p>\n";
   if (s.status == "failed" && s.verdict != nullptr && !s.verdict->log_tail.empty()) {
@@ -282,7 +285,9 @@ std::string claims_table_html(const Page& p) {
   std::string out =
       "<h2 id=\"claims\">Claims</h2>\n<p>Status is taken from running each claim's test "
       "(<code>claim_verdict</code> in <code>tools/defs.bzl</code>): <em>verified</em> if it "
-      "passed, "
+      "passed, <em>refuted</em> if it passed and established a counterexample to the statement "
+      "as the paper gives it (the test then checks the corrected statement; the counterexample "
+      "is in the claim's section), "
       "<em>failed</em> if it failed or crashed, <em>not run</em> if the report has no verdict for "
       "it.</p>\n"
       "<table class=\"claims\">\n<tr><th>Claim</th><th>Statement</th><th>Kind</th><th>Target</th>"
@@ -409,6 +414,7 @@ std::string claims_json(const Page& p) {
         json_quote(c.precision), ",\n     \"statement\": ", json_quote(c.statement),
         ",\n     \"test\": ", json_quote(c.test), ", \"status\": ", json_quote(s.status),
         ", \"detail\": ", json_quote(s.detail), ",\n     \"measured\": ", list(s.measured),
+        ", \"refuted\": ", list(s.refuted),
         ", \"figures\": ", list(c.figures), ", \"source\": ", json_quote(c.source), "}"));
   }
   std::vector<std::string> rows;
@@ -555,6 +561,7 @@ ClaimStatus status_of(const Claim& claim, const std::vector<Verdict>& verdicts) 
   }
   const Verdict& v = *s.verdict;
   s.measured = v.xml.measured;
+  s.refuted = v.xml.refuted;
   std::vector<std::string> failed;
   int skipped = 0;
   for (const GtestCase& c : v.xml.cases) {
@@ -563,9 +570,13 @@ ClaimStatus status_of(const Claim& claim, const std::vector<Verdict>& verdicts) 
   }
   const int ran = static_cast<int>(v.xml.cases.size());
   if (v.exit_code == 0 && v.has_xml && failed.empty() && ran - skipped > 0) {
-    s.status = "verified";
+    s.status = s.refuted.empty() ? "verified" : "refuted";
     s.detail = absl::StrCat(ran - skipped, " of ", ran, " test cases passed",
-                            skipped ? absl::StrCat(", ", skipped, " skipped") : "", ".");
+                            skipped ? absl::StrCat(", ", skipped, " skipped") : "",
+                            s.refuted.empty()
+                                ? "."
+                                : "; they establish a counterexample to the statement as the "
+                                  "paper gives it, and check the corrected statement.");
     return s;
   }
   s.status = "failed";

@@ -33,9 +33,13 @@ struct Options {
 
 // A claim's status, from the verdict of its test.
 struct ClaimStatus {
-  std::string status;  // "verified", "failed" or "not run"
+  // "verified", "refuted" (the test passed and recorded a counterexample to
+  // the paper's statement with RecordProperty("refuted", ...): it checks
+  // the counterexample and the corrected statement), "failed" or "not run".
+  std::string status;
   std::string detail;  // one sentence: why
   std::vector<std::string> measured;
+  std::vector<std::string> refuted;  // the counterexamples
   const Verdict* verdict = nullptr;
 };
 ClaimStatus status_of(const Claim& claim, const std::vector<Verdict>& verdicts);

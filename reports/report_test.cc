@@ -863,6 +863,26 @@ TEST(Verdicts, StatusFromExitCodeAndXml) {
   EXPECT_EQ(status_of(c, {v}).status, "not run");
 }
 
+TEST(Verdicts, APassingTestThatRecordsACounterexampleRefutesTheClaim) {
+  Claim c;
+  c.id = "X";
+  c.test = "//t:x";
+  Verdict v;
+  v.test = "//t:x";
+  v.has_xml = true;
+  v.xml = parse_gtest_xml(
+      "<testsuites tests=\"1\"><testsuite name=\"S\"><testcase name=\"a\" classname=\"S\">"
+      "<properties><property name=\"refuted\" value=\"n=7: cond &lt; n^3\"/></properties>"
+      "</testcase></testsuite></testsuites>");
+  const ClaimStatus s = status_of(c, {v});
+  EXPECT_EQ(s.status, "refuted");
+  ASSERT_EQ(s.refuted.size(), 1u);
+  EXPECT_EQ(s.refuted[0], "n=7: cond < n^3");
+  EXPECT_TRUE(absl::StrContains(s.detail, "counterexample")) << s.detail;
+  v.exit_code = 1;  // a failing test refutes nothing: it failed
+  EXPECT_EQ(status_of(c, {v}).status, "failed");
+}
+
 TEST(GtestXml, ReadsCasesFailuresAndMeasuredInBothFormats) {
   const GtestReport pass = parse_gtest_xml(kGtest112Pass);
   EXPECT_EQ(pass.tests, 2);
