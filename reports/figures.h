@@ -36,6 +36,9 @@ struct Plot {
   std::string layout;
   int width = 760, height = 440;  // SVG size in pixels
   std::string data;               // blocks separated by two blank lines
+  // A diagram instead of a plot: Graphviz source, drawn by `dot -Tsvg`
+  // (settings, curves, panels and data are then unused).
+  std::string dot;
   int blocks = 0;
   std::vector<const Run*> runs;  // the runs it shows
 
@@ -45,17 +48,29 @@ struct Plot {
   std::string script() const;
 };
 
-// Names of every figure, in report order.
+// Names of every figure, in report order (the last is kClaimMap).
 const std::vector<std::string>& figure_names();
+inline constexpr char kClaimMap[] = "claim_map";
 
 // Plans every figure from the runs; refuses (BadInput) missing claims,
 // configs or columns.
 std::vector<Plot> plan_figures(const std::vector<Run>& runs);
 
+// The map claim -> test target -> figure <- experiment runs, for the whole
+// report: one node per claim (its status as colour), per test, per figure,
+// per run target.
+struct ClaimNode {
+  std::string id, test, status;
+  std::vector<std::string> figures;
+};
+Plot claim_map(const std::vector<ClaimNode>& claims, const std::vector<Plot>& plots);
+
 // Writes <dir>/data/<name>.{dat,gp} and runs gnuplot in <dir> to make
-// <dir>/<name>.svg. Throws std::runtime_error if gnuplot is missing, fails,
-// warns, or leaves no SVG.
-void draw(const Plot& plot, const std::string& dir, const std::string& gnuplot);
+// <dir>/<name>.svg (a diagram: <dir>/data/<name>.dot and dot). Throws
+// std::runtime_error if the program is missing, fails, warns, or leaves no
+// SVG.
+void draw(const Plot& plot, const std::string& dir, const std::string& gnuplot,
+          const std::string& dot = "dot");
 
 // Mean, min and max over runs of column `y` at each distinct value of
 // column `x` (sorted); non-finite values are left out and counted.

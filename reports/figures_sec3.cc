@@ -1,4 +1,5 @@
 // The figures of Section 3 (paper/sec3_decomposition.md):
+//   e3_1_architectures the two ways of training, drawn by Graphviz
 //   e3_1_examples      the example line images of both labels  (paper Figure 2)
 //   e3_1_tuples        tuple accuracy vs step, one panel per k  (paper Figure 3)
 //   e3_1_snr           SNR of the gradient vs k, log scale      (paper Figure 5)
@@ -7,6 +8,7 @@
 #include <cmath>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -360,10 +362,78 @@ Plot e3_2_stocks(const std::vector<Run>& all) {
   return p;
 }
 
+// The two ways of training E3.1 (tuple_network.h), drawn by Graphviz: the
+// shared N1 on each image, N2 on the k scores, and where each loss enters.
+// It does not depend on any run.
+Plot e3_1_architectures(const std::vector<Run>&) {
+  Plot p;
+  p.name = "e3_1_architectures";
+  p.title = "The E3.1 network trained end to end and with decomposition";
+  p.caption =
+      "The same network in both: $N_1$ (shared weights) reads each of the $k$ images and outputs "
+      "a score, $N_2$ reads the $k$ scores through a sigmoid and outputs the tuple score. End to "
+      "end (left), the only loss is the hinge loss of the tuple score against the tuple label "
+      "$\\prod_j y_j$. With decomposition (right), the hinge losses of the image scores against "
+      "the image labels $y_j$, averaged over the images, are added (red). Drawn with Graphviz "
+      "from the description in `experiments/sec3_decomposition/tuple_network.h`.";
+  std::string g =
+      "digraph e3_1_architectures {\n  rankdir=TB; nodesep=0.25; ranksep=0.32; newrank=true;\n"
+      "  node [fontname=\"Helvetica\", fontsize=11, shape=box, style=\"rounded,filled\", "
+      "fillcolor=white];\n  edge [arrowsize=0.6, fontname=\"Helvetica\"];\n";
+  for (const auto& [tag, label, dec] :
+       {std::tuple<const char*, const char*, bool>{"e", "end to end", false},
+        std::tuple<const char*, const char*, bool>{"d", "decomposition", true}}) {
+    absl::StrAppend(&g, "  subgraph cluster_", tag, " {\n    label=\"", label,
+                    "\"; fontname=\"Helvetica-Bold\"; fontsize=13; color=\"#bbbbbb\";\n");
+    for (const char* j : {"1", "k"}) {
+      absl::StrAppend(&g, "    ", tag, "x", j, " [label=\"image x", j == std::string("1") ? "₁" : "ₖ",
+                      "\\n28×28\", fillcolor=\"#f6f6f6\"];\n    ", tag, "n", j,
+                      " [label=\"N₁ (shared)\\nconv 5×5×16, max-pool 2×2\\nconv 5×5×16, max-pool "
+                      "2×2\\ndense 50 ReLU, dense 100 ReLU\\ndense 1\", fillcolor=\"#eef3fb\"];\n    ",
+                      tag, "x", j, " -> ", tag, "n", j, ";\n");
+      if (dec) {
+        absl::StrAppend(&g, "    ", tag, "l", j, " [label=\"hinge(score", j == std::string("1") ? "₁" : "ₖ",
+                        ", y", j == std::string("1") ? "₁" : "ₖ",
+                        ")\", color=\"#d62728\", fontcolor=\"#d62728\", shape=ellipse];\n    ", tag,
+                        "n", j, " -> ", tag, "l", j, " [color=\"#d62728\"];\n    ", tag, "l", j,
+                        " -> ", tag, "avg [color=\"#d62728\"];\n");
+      }
+    }
+    absl::StrAppend(&g, "    ", tag, "dots [label=\"…\", shape=plaintext, style=\"\"];\n    ", tag,
+                    "x1 -> ", tag, "dots -> ", tag, "xk [style=invis];\n    { rank=same; ", tag,
+                    "x1; ", tag, "dots; ", tag, "xk; }\n", "    ", tag,
+                    "n2 [label=\"N₂\\nsigmoid of the k scores\\ndense 100 ReLU, dense 1\", "
+                    "fillcolor=\"#eef3fb\"];\n    ",
+                    tag, "n1 -> ", tag, "n2 [label=\" score₁\", fontsize=9];\n    ", tag, "nk -> ",
+                    tag, "n2 [label=\" scoreₖ\", fontsize=9];\n    ", tag,
+                    "lt [label=\"hinge(tuple score, ∏ⱼ yⱼ)\", shape=ellipse, color=\"#1f77b4\", "
+                    "fontcolor=\"#1f77b4\"];\n    ",
+                    tag, "n2 -> ", tag, "lt [color=\"#1f77b4\"];\n");
+    if (dec) {
+      absl::StrAppend(&g, "    ", tag,
+                      "avg [label=\"mean over the k images\", shape=ellipse, color=\"#d62728\", "
+                      "fontcolor=\"#d62728\"];\n    ",
+                      tag, "obj [label=\"objective = tuple hinge + mean image hinge\", "
+                      "shape=ellipse, style=\"filled\", fillcolor=\"#fff6f6\"];\n    ",
+                      tag, "lt -> ", tag, "obj [color=\"#1f77b4\"];\n    ", tag, "avg -> ", tag,
+                      "obj [color=\"#d62728\"];\n");
+    } else {
+      absl::StrAppend(&g, "    ", tag,
+                      "obj [label=\"objective = tuple hinge\", shape=ellipse, style=\"filled\", "
+                      "fillcolor=\"#f6f9ff\"];\n    ",
+                      tag, "lt -> ", tag, "obj [color=\"#1f77b4\"];\n");
+    }
+    g += "  }\n";
+  }
+  p.dot = g + "}\n";
+  return p;
+}
+
 }  // namespace
 
 FigureList sec3_figures() {
-  return {{"e3_1_examples", e3_1_examples},
+  return {{"e3_1_architectures", e3_1_architectures},
+          {"e3_1_examples", e3_1_examples},
           {"e3_1_tuples", e3_1_tuples},
           {"e3_1_snr", e3_1_snr},
           {"e3_2_stocks", e3_2_stocks}};

@@ -239,11 +239,17 @@ std::string figure_html(const Page& p, const Plot& plot) {
       "\">\n<figcaption><strong>Figure ", p.figure_number.at(plot.name), ". ", e(plot.title),
       ".</strong> ", inline_html(plot.caption),
       "\n<div class=\"regen\">Regenerate: <code>bazel run ", profile_flag(plot.runs),
-      e(p.in.report_target), "</code> (drawn by <code>figures/data/", plot.name,
-      ".gp</code> from <code>figures/data/", plot.name, ".dat</code>).\n<details><summary>",
-      plot.runs.size(), plot.runs.size() == 1 ? " run" : " runs",
-      "</summary>\n<ul class=\"nomath\">\n", runs,
-      "</ul></details></div>\n</figcaption>\n</figure>\n");
+      e(p.in.report_target), "</code> (drawn by <code>",
+      plot.dot.empty() ? absl::StrCat("figures/data/", plot.name, ".gp</code> from <code>figures/data/",
+                                      plot.name, ".dat")
+                       : absl::StrCat("dot</code> from <code>figures/data/", plot.name, ".dot"),
+      "</code>).",
+      plot.runs.empty()
+          ? std::string()
+          : absl::StrCat("\n<details><summary>", plot.runs.size(),
+                         plot.runs.size() == 1 ? " run" : " runs",
+                         "</summary>\n<ul class=\"nomath\">\n", runs, "</ul></details>"),
+      "</div>\n</figcaption>\n</figure>\n");
 }
 
 std::string provenance_html(const Page& p) {
@@ -665,6 +671,9 @@ void generate(const Options& options) {
       std::fprintf(stderr, "report: warning: no claim block names the test %s\n", v.test.c_str());
   }
   p.plots = plan_figures(p.in.runs);
+  std::vector<ClaimNode> nodes;
+  for (const Claim& c : p.claims) nodes.push_back({c.id, c.test, p.statuses[c.id].status, c.figures});
+  p.plots.push_back(claim_map(nodes, p.plots));
   check_katex(options.katex);
   p.commit = git_commit_of(options.workspace);
   p.bazel = bazel_version(options.workspace);
@@ -677,7 +686,8 @@ void generate(const Options& options) {
   PartialDir partial{parent / absl::StrCat(".", out.filename().string(), ".partial-", ::getpid())};
   fs::remove_all(partial.path);
   fs::create_directories(partial.path / "figures" / "data");
-  for (const Plot& plot : p.plots) draw(plot, (partial.path / "figures").string(), options.gnuplot);
+  for (const Plot& plot : p.plots)
+    draw(plot, (partial.path / "figures").string(), options.gnuplot, options.dot);
   copy_katex(options.katex, partial.path / "katex");
   write_file_atomically((partial.path / "claims.json").string(), claims_json(p));
   write_file_atomically((partial.path / "index.html").string(), page_html(p));

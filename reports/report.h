@@ -28,6 +28,7 @@ struct Options {
   std::string out;     // the report directory, replaced as a whole
   std::string katex = "/usr/share/javascript/katex";
   std::string gnuplot = "gnuplot";
+  std::string dot = "dot";  // Graphviz, for the diagrams
   std::string workspace;  // the source tree, for `git rev-parse HEAD`; may be empty
 };
 

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
     o.out = flags.get_string("out", "", "the report directory to write (replaced as a whole)");
     o.katex = flags.get_string("katex", o.katex, "directory of KaTeX (Debian package libjs-katex)");
     o.gnuplot = flags.get_string("gnuplot", o.gnuplot, "the gnuplot program");
+    o.dot = flags.get_string("dot", o.dot, "the Graphviz dot program (Debian package graphviz)");
     o.workspace = flags.get_string("workspace", "", "the source tree, for its git commit");
     if (!flags.finish()) return 0;
     if (o.inputs.empty())

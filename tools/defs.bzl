@@ -182,7 +182,7 @@ defaults=()
 if [[ -n "${{BUILD_WORKSPACE_DIRECTORY:-}}" ]]; then
   defaults=(--workspace="$BUILD_WORKSPACE_DIRECTORY" --out="$BUILD_WORKSPACE_DIRECTORY/{out}")
 fi
-exec {generator} --inputs={inputs} --katex={katex} --gnuplot={gnuplot} "${{defaults[@]}}" "$@"
+exec {generator} --inputs={inputs} --katex={katex} --gnuplot={gnuplot} --dot={dot} "${{defaults[@]}}" "$@"
 """
 
 def _paper_report_impl(ctx):
@@ -224,6 +224,7 @@ def _paper_report_impl(ctx):
         inputs = inputs.short_path,
         katex = ctx.attr.katex,
         gnuplot = ctx.attr.gnuplot,
+        dot = ctx.attr.dot,
     ), is_executable = True)
     files = [inputs] + ctx.files.srcs + [r.dir for r in runs]
     for v in verdicts:
@@ -242,6 +243,7 @@ paper_report = rule(
         "out": attr.string(default = "reports/out", doc = "Output, relative to the workspace."),
         "katex": attr.string(default = "/usr/share/javascript/katex"),
         "gnuplot": attr.string(default = "gnuplot"),
+        "dot": attr.string(default = "dot"),
     },
     doc = "The report generator, runnable with `bazel run`, over the given runs and verdicts.",
 )
