@@ -58,7 +58,7 @@ th, td { border: 1px solid #ddd; padding: 4px 8px; text-align: left; vertical-al
 th { background: #f2f2f2; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 table.claims td:nth-child(4) code { word-break: break-all; font-size: 0.8em; }
-table.claims td:nth-child(5) { font-size: 0.85em; max-width: 220px; }
+table.claims td:nth-child(5) { font-size: 0.85em; min-width: 240px; max-width: 380px; }
 table.claims td:nth-child(2) { min-width: 260px; }
 table.discrepancies { font-size: 0.85em; } table.discrepancies td:first-child { min-width: 120px; }
 .status { font-weight: 600; padding: 1px 7px; border-radius: 10px; white-space: nowrap; }

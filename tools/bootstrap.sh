@@ -20,6 +20,7 @@ packages=(
   gnuplot-nox            # figures (SVG)
   graphviz               # diagrams (SVG)
   libjs-katex            # math in the HTML report, no network
+  chromium               # headless browser for //reports:browser_test
 )
 
 missing=()
