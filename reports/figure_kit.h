@@ -24,6 +24,7 @@ using Planner = std::function<Plot(const std::vector<Run>&)>;
 using FigureList = std::vector<std::pair<std::string, Planner>>;
 FigureList sec2_figures();  // figures_sec2.cc
 FigureList sec3_figures();  // figures_sec3.cc
+FigureList sec4_figures();  // figures_sec4.cc
 
 // The i-th colour of the report's palette (8, cycled).
 std::string color(int i);

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -546,6 +547,26 @@ std::vector<Discrepancy> discrepancies_of(const Document& doc) {
   return out;
 }
 
+// Whether a "refuted" property of a claim's test is about `id`: several
+// claims may share one test, and a counterexample that starts with a claim
+// id ("E4.1.2 ...", "T3(a) ...": letters, digits, '.' and '-' up to a space,
+// ':' or '(') belongs to that claim only; one that starts otherwise, to
+// every claim of the test.
+bool refutes(const std::string& counterexample, const std::string& id) {
+  std::size_t end = 0;
+  while (end < counterexample.size() &&
+         (std::isalnum(static_cast<unsigned char>(counterexample[end])) ||
+          counterexample[end] == '.' || counterexample[end] == '-')) {
+    ++end;
+  }
+  const std::string token = counterexample.substr(0, end);
+  const bool names_a_claim =
+      end > 0 && end < counterexample.size() && std::isupper(static_cast<unsigned char>(token[0])) &&
+      std::any_of(token.begin(), token.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }) &&
+      (counterexample[end] == ' ' || counterexample[end] == ':' || counterexample[end] == '(');
+  return !names_a_claim || token == id;
+}
+
 ClaimStatus status_of(const Claim& claim, const std::vector<Verdict>& verdicts) {
   ClaimStatus s;
   if (claim.test.empty()) {
@@ -567,7 +588,8 @@ ClaimStatus status_of(const Claim& claim, const std::vector<Verdict>& verdicts) 
   }
   const Verdict& v = *s.verdict;
   s.measured = v.xml.measured;
-  s.refuted = v.xml.refuted;
+  for (const std::string& r : v.xml.refuted)
+    if (refutes(r, claim.id)) s.refuted.push_back(r);
   std::vector<std::string> failed;
   int skipped = 0;
   for (const GtestCase& c : v.xml.cases) {

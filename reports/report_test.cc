@@ -326,6 +326,47 @@ void add_section3_runs(Fixture& f) {
              "//experiments/sec3_decomposition:e3_2_stocks");
 }
 
+// Section 4: c4_conditioning with two seeds; e4_1_encoders and e4_1_curves
+// for the four encoders, Adam and SGD, the script's curves (SGD also the
+// paper's), one seed.
+void add_section4_runs(Fixture& f) {
+  write_runs(f.dir + "/runs/c4", "c4_conditioning", {{"sweep", 1}, {"sweep", 2}},
+             [](const std::string&, int seed) {
+               Table t({"n", "cond_W", "cond_patch_paper", "cond_patch_script",
+                        "cond_whitened_fresh_paper", "cond_whitened_fresh_script"});
+               for (double n : {25.0, 50.0, 100.0})
+                 t.add_row({n, std::pow(n, 4), std::pow(n, 3) * (1 + 0.01 * seed),
+                            2 * std::pow(n, 3), 1.05, 1.02});
+               return t;
+             });
+  f.add_root(f.dir + "/runs/c4", "//reports:fixture_c4",
+             "//experiments/sec4_conditioning:c4_conditioning");
+  std::vector<std::pair<std::string, int>> configs;
+  for (const char* e : {"fc", "conv", "conv_whitened", "autoencoder"}) {
+    for (const char* o : {"adam_script", "sgd_script", "sgd_paper"})
+      configs.push_back({absl::StrCat(e, "_", o), 1});
+  }
+  write_runs(f.dir + "/runs/e41", "e4_1_encoders", configs, [](const std::string&, int) {
+    Table t({"step", "train_error", "test_error", "test_error_near_kinks",
+             "test_error_away_from_kinks"});
+    for (double step : {0.0, 10.0, 100.0, 1000.0})
+      t.add_row({step, 1 / (1 + step), 1.1 / (1 + step), 3 / (1 + step), 0.5 / (1 + step)});
+    return t;
+  });
+  write_runs(f.dir + "/runs/e41", "e4_1_curves", configs, [](const std::string&, int) {
+    Table t({"step", "curve", "x", "f", "decoded"});
+    for (double step : {500.0, 1000.0}) {
+      for (double c : {0.0, 1.0}) {
+        for (int x = 1; x <= 10; ++x)
+          t.add_row({step, c, double(x), std::max(0.0, x - 3 - c), std::max(0.0, x - 3 - c) + 1 / step});
+      }
+    }
+    return t;
+  });
+  f.add_root(f.dir + "/runs/e41", "//reports:fixture_e4_1",
+             "//experiments/sec4_conditioning:e4_1_encoders");
+}
+
 Fixture make_fixture(const std::string& name) {
   Fixture f;
   f.dir = absl::StrCat(std::getenv("TEST_TMPDIR"), "/", name);
@@ -382,6 +423,7 @@ Fixture make_fixture(const std::string& name) {
   });
   f.add_root(f.dir + "/runs/odd", "//reports:odd<i>", "//x:y");
   add_section3_runs(f);
+  add_section4_runs(f);
   f.add_verdict("e21_test", kGtestOldPass, 0);
   f.add_verdict("t1_test", kGtest112Pass, 0);
   f.add_verdict("c22_test", kGtestFail, 1);
@@ -884,6 +926,31 @@ TEST(Verdicts, APassingTestThatRecordsACounterexampleRefutesTheClaim) {
   EXPECT_TRUE(absl::StrContains(s.detail, "counterexample")) << s.detail;
   v.exit_code = 1;  // a failing test refutes nothing: it failed
   EXPECT_EQ(status_of(c, {v}).status, "failed");
+}
+
+TEST(Verdicts, ACounterexampleNamingAClaimRefutesThatClaimOnly) {
+  Verdict v;
+  v.test = "//t:shared";
+  v.has_xml = true;
+  v.xml = parse_gtest_xml(
+      "<testsuites tests=\"1\"><testsuite name=\"S\"><testcase name=\"a\" classname=\"S\">"
+      "<properties><property name=\"refuted\" value=\"E4.1.2 conv/fc = 2080 at 5000 steps\"/>"
+      "<property name=\"refuted\" value=\"T3(a) converges at eta lambda S^2 = 1.5\"/>"
+      "</properties></testcase></testsuite></testsuites>");
+  auto status = [&](const std::string& id) {
+    Claim c;
+    c.id = id;
+    c.test = "//t:shared";
+    return status_of(c, {v});
+  };
+  EXPECT_EQ(status("E4.1.1").status, "verified");
+  EXPECT_EQ(status("E4.1.2").status, "refuted");
+  ASSERT_EQ(status("E4.1.2").refuted.size(), 1u);
+  EXPECT_EQ(status("T3").status, "refuted");
+  EXPECT_EQ(status("E4.1.21").status, "verified");
+  // Not starting with a claim id: about every claim of the test.
+  v.xml.refuted = {"the bound fails at n = 7"};
+  EXPECT_EQ(status("E4.1.1").status, "refuted");
 }
 
 TEST(GtestXml, ReadsCasesFailuresAndMeasuredInBothFormats) {

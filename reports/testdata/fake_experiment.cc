@@ -1,9 +1,10 @@
 // A stand-in for the experiment binaries, for the tests of the report glue
 // (//reports:paper_glue_test): the result formats of
 // //experiments/sec2_parity:{e2_1_parity,t1_variance,t2_linear_periodic} and
-// //experiments/sec3_decomposition:{e3_1_tuples,e3_1_snr,e3_2_stocks}
-// (--claim picks one; e3_1_tuples also writes e3_1_examples, as the real
-// binary does with every run), made-up numbers, no training. Not a result of
+// //experiments/sec3_decomposition:{e3_1_tuples,e3_1_snr,e3_2_stocks},
+// //experiments/sec4_conditioning:{c4_conditioning,e4_1_encoders}
+// (--claim picks one; e3_1_tuples also writes e3_1_examples and
+// e4_1_encoders e4_1_curves, as the real binaries do with every run), made-up numbers, no training. Not a result of
 // the package.
 #include <algorithm>
 #include <cmath>
@@ -35,7 +36,8 @@ int main(int argc, char** argv) {
     const auto seeds = flags.get_int_list("seeds", "1", 1, 1000, 10, "seeds");
     const std::string claim = flags.get_choice("claim", "e2_1_parity",
                                                {"e2_1_parity", "t1_variance", "t2_linear_periodic",
-                                                "e3_1_tuples", "e3_1_snr", "e3_2_stocks"},
+                                                "e3_1_tuples", "e3_1_snr", "e3_2_stocks",
+                                                "c4_conditioning", "e4_1_encoders"},
                                                "which experiment");
     const auto ds = flags.get_int_list("d", "5", 1, 100, 10, "bits (e2_1_parity)");
     const auto ks = flags.get_int_list("k", "1", 1, 5000, 10,
@@ -44,6 +46,9 @@ int main(int argc, char** argv) {
         flags.get_choice_list("approach", "e2e,dec", {"e2e", "dec"}, "e3_1_tuples training");
     const auto estimators =
         flags.get_choice_list("estimator", "e2e,dec", {"e2e", "dec"}, "e3_2_stocks estimator");
+    const auto encoders = flags.get_choice_list(
+        "encoder", "fc,conv,conv_whitened,autoencoder",
+        {"fc", "conv", "conv_whitened", "autoencoder"}, "e4_1_encoders encoders");
     if (!flags.finish()) return 0;
     if (out.empty()) throw fgbdl::UsageError("--out: missing");
     fgbdl::check_output_dir("out", out);
@@ -55,7 +60,44 @@ int main(int argc, char** argv) {
       auto write = [&](const std::string& config, const fgbdl::Table& t) {
         write_as(claim, config, t);
       };
-      if (claim == "e3_1_tuples") {
+      if (claim == "c4_conditioning") {
+        fgbdl::Table t({"n", "cond_W", "cond_patch_paper", "cond_patch_script",
+                        "cond_whitened_fresh_paper", "cond_whitened_fresh_script"});
+        for (const double n : {25.0, 50.0, 100.0, 200.0}) {
+          t.add_row({n, 0.1 * std::pow(n, 4), 2 * std::pow(n, 3) * (1 + 0.05 * noise(seed, n)),
+                     3 * std::pow(n, 3.1), 1 + 0.05 * std::abs(noise(seed, n + 1)),
+                     1 + 0.03 * std::abs(noise(seed, n + 2))});
+        }
+        write("sweep", t);
+      } else if (claim == "e4_1_encoders") {
+        for (const std::string& e : encoders) {
+          for (const char* opt : {"adam", "sgd"}) {
+            for (const char* data : {"paper", "script"}) {
+              const std::string config = absl::StrCat(e, "_", opt, "_", data);
+              const double rate = e == "conv_whitened" ? 0.05 : e == "fc" ? 0.001 : 0.003;
+              fgbdl::Table t({"step", "train_error", "test_error", "test_error_near_kinks",
+                              "test_error_away_from_kinks"});
+              for (const double step : {0.0, 10.0, 100.0, 1000.0, 5000.0}) {
+                const double err = 10 * std::exp(-rate * step) + 1e-4;
+                t.add_row({step, err, 1.1 * err, 3 * err, 0.5 * err});
+              }
+              write(config, t);
+              fgbdl::Table c({"step", "curve", "x", "f", "decoded"});
+              for (const double step : {500.0, 5000.0}) {
+                for (const double curve : {0.0, 1.0}) {
+                  for (int x = 1; x <= 20; ++x) {
+                    const double f = std::max(0.0, x - 5.0 - 3 * curve) -
+                                     2 * std::max(0.0, x - 12.0);
+                    c.add_row({step, curve, double(x), f,
+                               f + 2 * std::exp(-rate * step) * noise(seed, x)});
+                  }
+                }
+              }
+              write_as("e4_1_curves", config, c);
+            }
+          }
+        }
+      } else if (claim == "e3_1_tuples") {
         for (const std::int64_t k : ks) {
           for (const std::string& a : approaches) {
             fgbdl::Table t({"step", "accuracy", "loss"});

@@ -45,7 +45,9 @@ TEST(PaperGlue, LauncherWritesTheReportWithVerdictsFromRunningTheTests) {
        {"index.html", "claims.json", "katex/katex.min.js", "katex/contrib/auto-render.js",
         "figures/e2_1_parity.svg", "figures/e2_1_parity_sweep.svg", "figures/t1_variance.svg",
         "figures/t2_linear_periodic.svg", "figures/t2_training.svg", "figures/e3_1_examples.svg",
-        "figures/e3_1_tuples.svg", "figures/e3_1_snr.svg", "figures/e3_2_stocks.svg"}) {
+        "figures/e3_1_tuples.svg", "figures/e3_1_snr.svg", "figures/e3_2_stocks.svg",
+        "figures/e3_1_architectures.svg", "figures/c4_conditioning.svg", "figures/e4_1_curves.svg",
+        "figures/e4_1_error.svg", "figures/claim_map.svg"}) {
     EXPECT_GT(std::filesystem::file_size(out + "/" + f), 0u) << f;
   }
   const Json doc = parse_json(slurp(out + "/claims.json"));

@@ -1,0 +1,117 @@
+#include "lib/data/step_targets.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <stdexcept>
+
+namespace fgbdl {
+namespace {
+
+constexpr std::array<double, 15> kFine = {-5, -4, -3, -2, -1, -0.2, 0, 0.1,
+                                          0.15, 0.175, 1, 2, 3, 4, 5};
+
+double logistic(double t) {
+  // Stable for large |t|: exp only of -|t|.
+  const double e = std::exp(-std::fabs(t));
+  return t >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
+}
+
+}  // namespace
+
+std::string to_string(StepThresholds t) {
+  return t == StepThresholds::kScript ? "script" : "paper";
+}
+
+StepThresholds step_thresholds_from_name(const std::string& name) {
+  if (name == "script") return StepThresholds::kScript;
+  if (name == "paper") return StepThresholds::kPaper;
+  throw std::invalid_argument("step_thresholds_from_name: '" + name +
+                              "' is neither 'script' nor 'paper'");
+}
+
+std::vector<double> step_threshold_offsets(StepThresholds t) {
+  std::vector<double> z;
+  const double shift = t == StepThresholds::kScript ? 0.0 : 2.5;
+  for (int k = -100; k < 100; k += 5) z.push_back(k + shift);
+  z.insert(z.end(), kFine.begin(), kFine.end());
+  std::sort(z.begin(), z.end());
+  z.erase(std::unique(z.begin(), z.end()), z.end());
+  return z;
+}
+
+StepTarget draw_step_target(std::size_t d, StepThresholds t, Engine& rng) {
+  if (d < 1 || d > (std::size_t{1} << 20))
+    throw std::invalid_argument("draw_step_target: d = " + std::to_string(d) +
+                                ", allowed 1 .. 2^20");
+  StepTarget target;
+  target.v_star.resize(d);
+  for (double& v : target.v_star) v = normal(rng);
+  target.b_star = normal(rng);
+  for (const double o : step_threshold_offsets(t)) target.z.push_back(target.b_star + o);
+  // b* + o keeps the order of the offsets, but rounding could merge two
+  // neighbours for a huge |b*|; the thresholds must stay strictly increasing.
+  for (std::size_t i = 1; i < target.z.size(); ++i)
+    if (!(target.z[i - 1] < target.z[i]))
+      throw std::logic_error("draw_step_target: thresholds not strictly increasing");
+  return target;
+}
+
+std::size_t step_index(const std::vector<double>& z, double r) {
+  // First threshold > r, minus one.
+  const auto it = std::upper_bound(z.begin(), z.end(), r);
+  return it == z.begin() ? 0 : static_cast<std::size_t>(it - z.begin()) - 1;
+}
+
+double step_u(const std::vector<double>& z, double r) { return z[step_index(z, r)]; }
+
+double step_u_tilde(const std::vector<double>& z, double c, double r) {
+  double u = z[0];
+  for (std::size_t i = 0; i + 1 < z.size(); ++i) {
+    const double D = z[i + 1] - z[i];
+    u += D * logistic(c * kStepSigmoidL * (r - z[i + 1] + D / (2 * kStepSigmoidL)) / D);
+  }
+  return u;
+}
+
+double step_u_tilde_derivative(const std::vector<double>& z, double c, double r) {
+  // d/dr D sigmoid(c L (r - mu) / D) = c L sigmoid (1 - sigmoid).
+  double du = 0;
+  for (std::size_t i = 0; i + 1 < z.size(); ++i) {
+    const double D = z[i + 1] - z[i];
+    const double s = logistic(c * kStepSigmoidL * (r - z[i + 1] + D / (2 * kStepSigmoidL)) / D);
+    du += c * kStepSigmoidL * s * (1 - s);
+  }
+  return du;
+}
+
+void sample_step_batch(const StepTarget& target, std::size_t batch, Engine& rng, Matrix& x,
+                       std::vector<double>& r, Matrix& y) {
+  const std::size_t d = target.v_star.size();
+  if (x.shape(0) != batch || x.shape(1) != d) x = Matrix::from_shape({batch, d});
+  if (y.shape(0) != batch || y.shape(1) != 1) y = Matrix::from_shape({batch, 1});
+  r.resize(batch);
+  // Box-Muller on pairs: one 64-bit draw gives two 24-bit uniforms u1 in
+  // (0, 1], u2 in [0, 1), hence two independent normals
+  // sqrt(-2 log u1) (cos 2 pi u2, sin 2 pi u2), in float (the data are float).
+  float* xs = x.data();
+  const std::size_t n = batch * d;
+  constexpr float kTwoPi = 6.283185307179586f;
+  for (std::size_t k = 0; k < n; k += 2) {
+    const std::uint64_t bits = rng();
+    const float u1 = (static_cast<float>(bits >> 40) + 1.0f) * 0x1.0p-24f;  // (0, 1]
+    const float u2 = static_cast<float>(bits & 0xffffffu) * 0x1.0p-24f;     // [0, 1)
+    const float rad = std::sqrt(-2.0f * std::log(u1)) * 0.01f;
+    xs[k] = rad * std::cos(kTwoPi * u2);
+    if (k + 1 < n) xs[k + 1] = rad * std::sin(kTwoPi * u2);
+  }
+  for (std::size_t i = 0; i < batch; ++i) {
+    const float* xi = xs + i * d;
+    double ri = target.b_star;
+    for (std::size_t j = 0; j < d; ++j) ri += target.v_star[j] * static_cast<double>(xi[j]);
+    r[i] = ri;
+    y(i, 0) = static_cast<float>(step_u(target.z, ri));
+  }
+}
+
+}  // namespace fgbdl

@@ -1,0 +1,132 @@
+// Tests of the Section 5 step targets (lib/data/step_targets.h).
+#include "lib/data/step_targets.h"
+
+#include <cmath>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "rapidcheck/gtest.h"
+
+namespace fgbdl {
+namespace {
+
+TEST(StepTargets, ThresholdSetsHave52And55DistinctSortedValues) {
+  const std::vector<double> s = step_threshold_offsets(StepThresholds::kScript);
+  const std::vector<double> p = step_threshold_offsets(StepThresholds::kPaper);
+  ASSERT_EQ(s.size(), 52u);  // 40 + 15 minus the collisions -5, 0, 5
+  ASSERT_EQ(p.size(), 55u);
+  for (std::size_t i = 1; i < s.size(); ++i) EXPECT_LT(s[i - 1], s[i]);
+  for (std::size_t i = 1; i < p.size(); ++i) EXPECT_LT(p[i - 1], p[i]);
+  EXPECT_EQ(s.front(), -100.0);
+  EXPECT_EQ(s.back(), 95.0);
+  EXPECT_EQ(p.front(), -97.5);
+  EXPECT_EQ(p.back(), 97.5);
+  // The thresholds near b* are the same in both sets: -1, -0.2, 0, 0.1, 0.15, 0.175, 1.
+  const std::vector<double> near = {-1, -0.2, 0, 0.1, 0.15, 0.175, 1};
+  for (const auto* z : {&s, &p}) {
+    std::vector<double> got;
+    for (const double v : *z)
+      if (std::fabs(v) <= 1.0) got.push_back(v);
+    EXPECT_EQ(got, near);
+  }
+}
+
+TEST(StepTargets, UStepsDownToTheNearestThreshold) {
+  const std::vector<double> z = {-1, 0, 0.5, 2};
+  EXPECT_EQ(step_u(z, -3.0), -1.0);  // below z_0: z_0
+  EXPECT_EQ(step_u(z, -1.0), -1.0);  // at a threshold: that threshold
+  EXPECT_EQ(step_u(z, -0.01), -1.0);
+  EXPECT_EQ(step_u(z, 0.0), 0.0);
+  EXPECT_EQ(step_u(z, 0.49), 0.0);
+  EXPECT_EQ(step_u(z, 1.0), 0.5);
+  EXPECT_EQ(step_u(z, 2.0), 2.0);
+  EXPECT_EQ(step_u(z, 100.0), 2.0);
+  EXPECT_EQ(step_index(z, 0.7), 2u);
+}
+
+// u~ by hand at one point: z = {0, 1}, c = 5, L = 10: one sigmoid of slope 50
+// centred at 1 - 1/20 = 0.95. At r = 0.95 it is 1/2; at r = 0.95 + 0.02 it is
+// sigmoid(1) = 0.7310585786; the derivative at the centre is 50/4 = 12.5.
+TEST(StepTargets, SmoothStepHandComputedValues) {
+  const std::vector<double> z = {0, 1};
+  EXPECT_NEAR(step_u_tilde(z, 5, 0.95), 0.5, 1e-15);
+  EXPECT_NEAR(step_u_tilde(z, 5, 0.97), 0.7310585786300049, 1e-12);
+  EXPECT_NEAR(step_u_tilde_derivative(z, 5, 0.95), 12.5, 1e-12);
+  EXPECT_EQ(step_u_tilde(z, 5, -100), 0.0);
+  EXPECT_EQ(step_u_tilde(z, 5, 100), 1.0);
+}
+
+// u~ approaches u away from the thresholds, more so for larger c, and its
+// derivative matches a central difference.
+RC_GTEST_PROP(StepTargets, SmoothStepApproachesTheStepAndHasTheRightDerivative,
+              (std::uint64_t seed)) {
+  Engine rng(seed);
+  const StepTarget t = draw_step_target(3, StepThresholds::kScript, rng);
+  const double r = t.b_star + uniform(rng, -2, 2);
+  const double c = uniform(rng, 1, 20);
+  const double h = 1e-7;
+  const double fd = (step_u_tilde(t.z, c, r + h) - step_u_tilde(t.z, c, r - h)) / (2 * h);
+  const double du = step_u_tilde_derivative(t.z, c, r);
+  RC_ASSERT(std::fabs(fd - du) <= 1e-4 * (1 + std::fabs(du)));
+  // Distance from r to the nearest threshold, relative to the local width.
+  const std::size_t i = step_index(t.z, r);
+  const double dist = std::min(r - t.z[i], t.z[i + 1] - r) / (t.z[i + 1] - t.z[i]);
+  RC_PRE(dist > 0.2);
+  // Then every sigmoid is at least c L (0.2 - 0.05) = 1.5 c from its centre
+  // in its own units; the error is at most sum_i D_i sigmoid(-1.5 c).
+  const double bound = 200.0 / (1.0 + std::exp(1.5 * c));
+  RC_ASSERT(std::fabs(step_u_tilde(t.z, c, r) - step_u(t.z, r)) <= bound);
+}
+
+TEST(StepTargets, BatchesFollowTheTarget) {
+  Engine rng(5);
+  const StepTarget t = draw_step_target(100, StepThresholds::kScript, rng);
+  ASSERT_EQ(t.v_star.size(), 100u);
+  ASSERT_EQ(t.z.size(), 52u);
+  Matrix x, y;
+  std::vector<double> r;
+  sample_step_batch(t, 20000, rng, x, r, y);
+  ASSERT_EQ(x.shape(0), 20000u);
+  ASSERT_EQ(x.shape(1), 100u);
+  ASSERT_EQ(y.shape(1), 1u);
+  double sum_x2 = 0, sum_dr = 0, sum_dr2 = 0;
+  for (std::size_t i = 0; i < 20000; ++i) {
+    double ri = t.b_star;
+    for (std::size_t j = 0; j < 100; ++j) {
+      sum_x2 += double(x(i, j)) * x(i, j);
+      ri += t.v_star[j] * double(x(i, j));
+    }
+    EXPECT_EQ(ri, r[i]);
+    EXPECT_EQ(y(i, 0), static_cast<float>(step_u(t.z, r[i])));
+    sum_dr += r[i] - t.b_star;
+    sum_dr2 += (r[i] - t.b_star) * (r[i] - t.b_star);
+  }
+  // Null hypothesis: x_ij ~ N(0, 1e-4), so E[x^2] = 1e-4 (2e6 draws, relative
+  // sd of the mean sqrt(2/2e6) = 0.001; bound 0.006 = 6 sd); r - b* ~
+  // N(0, ||v*||^2 / 1e4) (n = 2e4: mean within 6 sd, variance within 6 sd of
+  // its relative sd sqrt(2/n) = 0.01).
+  const double v2 = [&] {
+    double s = 0;
+    for (const double v : t.v_star) s += v * v;
+    return s;
+  }();
+  EXPECT_NEAR(sum_x2 / 2e6, 1e-4, 6e-7);
+  EXPECT_NEAR(sum_dr / 2e4, 0.0, 6 * std::sqrt(v2 / 1e4 / 2e4));
+  EXPECT_NEAR(sum_dr2 / 2e4 / (v2 / 1e4), 1.0, 0.06);
+}
+
+TEST(StepTargets, SameSeedSameTarget) {
+  Engine a(3), b(3), c(4);
+  const StepTarget ta = draw_step_target(10, StepThresholds::kPaper, a);
+  const StepTarget tb = draw_step_target(10, StepThresholds::kPaper, b);
+  const StepTarget tc = draw_step_target(10, StepThresholds::kPaper, c);
+  EXPECT_EQ(ta.v_star, tb.v_star);
+  EXPECT_EQ(ta.z, tb.z);
+  EXPECT_NE(ta.v_star, tc.v_star);
+  EXPECT_THROW(draw_step_target(0, StepThresholds::kPaper, a), std::invalid_argument);
+  EXPECT_THROW(step_thresholds_from_name("other"), std::invalid_argument);
+  EXPECT_EQ(step_thresholds_from_name("paper"), StepThresholds::kPaper);
+}
+
+}  // namespace
+}  // namespace fgbdl
