@@ -502,17 +502,18 @@ PwlRun train_pwl(const PwlSettings& s, std::uint64_t seed,
     run.metrics.add_row({static_cast<double>(t), train, test, kinks.near, kinks.away});
     return std::pair<MatrixD, bool>(decoded, std::isfinite(train) && std::isfinite(test));
   };
-  auto evaluate = [&](std::int64_t t) {
-    const auto [decoded, finite] = add_row(t);
-    if (curve_steps.count(t) > 0) {
-      for (std::size_t c = 0; c < recorded; ++c) {
-        for (std::size_t i = 0; i < n; ++i) {
-          run.curves.add_row({static_cast<double>(t), static_cast<double>(c),
-                              x0 + static_cast<double>(i),
-                              static_cast<double>(trainer.held_out_f()(c, i)), decoded(c, i)});
-        }
+  auto record_curves = [&](std::int64_t t, const MatrixD& decoded) {
+    for (std::size_t c = 0; c < recorded; ++c) {
+      for (std::size_t i = 0; i < n; ++i) {
+        run.curves.add_row({static_cast<double>(t), static_cast<double>(c),
+                            x0 + static_cast<double>(i),
+                            static_cast<double>(trainer.held_out_f()(c, i)), decoded(c, i)});
       }
     }
+  };
+  auto evaluate = [&](std::int64_t t) {
+    const auto [decoded, finite] = add_row(t);
+    if (curve_steps.count(t) > 0 || !finite) record_curves(t, decoded);
     return finite;
   };
 
@@ -524,10 +525,10 @@ PwlRun train_pwl(const PwlSettings& s, std::uint64_t seed,
   for (std::int64_t t = 1; t <= s.steps; ++t) {
     const double loss = trainer.step();
     const bool due = next < evals.size() && evals[next] == t;
-    if (!std::isfinite(loss)) {
+    if (!std::isfinite(loss)) {  // a diverged run still records its curves, at this step
       run.status.diverged = true;
       run.status.diverged_step = t;
-      add_row(t);
+      record_curves(t, add_row(t).first);
       return run;
     }
     if (due) {

@@ -1,0 +1,50 @@
+"""The experiment binaries under the reliability tests (tools/reliability).
+
+One entry per binary; add a Section 4/5 binary with one line:
+  label: (quick flags, divergence flags, extra bad elements, checkpoint file)
+  * quick: a short run (0.2-1 s in the opt build; several run dirs if the
+    binary makes them), without --out and --seeds (the tests add both);
+  * diverge: flags added to quick that make a run's loss non-finite ("" if
+    no accepted flag value does: then no divergence test);
+  * bad: elements this binary must refuse beyond the generic ones the tests
+    derive from its --help (empty, negative, huge, non-numeric, duplicate
+    lists, unknown words, unknown flags, missing or unwritable --out);
+  * checkpoint: the file name of its checkpoint in a run dir ("" if none).
+Flags within a field are separated by spaces.
+
+Assumptions a new binary must meet (else give the tests a new field): no
+flag accepts "-1", "nan", "fast", an empty value or its default listed
+twice (the generic bad values); every run dir's metrics depend on the seed
+(determinism_test asks another seed to change every metrics.csv).
+"""
+
+EXPERIMENTS = {
+    "//experiments/sec2_parity:e2_1_parity": ("--d=4,6,8,10 --steps=10000 --batch=32 --eval_every=100 --eval_samples=200", "--lr=1e6", "--d=0 --d=65 --steps=0 --batch=0 --lr=0 --lr=1e7 --eval_every=0 --eval_samples=0 --width_factor=0 --width_factor=1001", ""),
+    "//experiments/sec2_parity:t1_variance": ("--d=2,3,4,5,6,7,8,9,10,11,12,13 --width=32", "", "--d=0 --d=19 --width=0 --width=4097", ""),
+    "//experiments/sec2_parity:t2_linear_periodic": ("--d=3,4 --r=0.5:2:0.5 --exact_r=0.5,1,2 --width=8 --batches=4 --directions=16 --samples_per_half=1000 --train_d=3 --steps=6000 --batch=32 --eval_every=200 --eval_samples=200", "--lr=1000", "--d=0 --d=1001 --r=4:1:0.5 --r=0:4:0 --r=101 --exact_r=1,,2 --width=0 --batches=1 --directions=1 --samples_per_half=0 --train_d=0 --train_r=1e9 --steps=0 --batch=0 --lr=0 --lr=1e4 --eval_every=0 --eval_samples=0", ""),
+    "//experiments/sec3_decomposition:e3_1_tuples": ("--k=1 --approach=e2e,dec --steps=60 --batch=8 --eval_every=10 --eval_tuples=16 --checkpoint_every=10", "", "--k=0 --k=17 --approach=sgd --approach=E2E --batch=0 --batch=10001 --lr=0 --lr=1e7 --eval_every=0 --eval_tuples=0 --rasterizer=round --tuple_label=parity --conv_init=he", "checkpoint.bin"),
+    "//experiments/sec3_decomposition:e3_1_snr": ("--k=1,2 --inits=4 --tuples=2000 --pool=512 --groups=4 --batch_script=10", "", "--k=0 --k=17 --inits=0 --inits=10001 --tuples=0 --tuples=100 --pool=0 --pool=100 --groups=2 --groups=1025 --tuples_script=100 --batch_script=0 --rasterizer=exact --tuple_label=sum --conv_init=he", "checkpoint.txt"),
+    "//experiments/sec3_decomposition:e3_2_stocks": ("--k=10,50,100 --d=200 --steps=800 --batch=50 --eval_every=100", "", "--k=0 --k=1 --k=100001 --estimator=sgd --estimator=E2E --d=0 --d=1000001 --steps=0 --batch=0 --lr=0 --lr=1e4 --eval_every=0", ""),
+    "//experiments/sec4_conditioning:c4_conditioning": ("--n=25,50 --curves=200", "", "--n=2 --n=25,25 --curves=0", ""),
+    "//experiments/sec4_conditioning:e4_1_encoders": ("--encoder=fc,conv --optimizer=sgd --data=paper --steps=300 --pool=500 --held_out=50", "--lr=100", "--encoder=dense --optimizer=rmsprop --data=uniform --lr=101 --code=tanh", ""),
+}
+
+def _plus(flags):
+    return "+".join(flags.split(" ")) if flags else ""
+
+def experiment_args():
+    """The tests' arguments: one per binary (format: reliability.h)."""
+    return [
+        "name=%s|bin=$(location %s)|quick=%s|diverge=%s|bad=%s|checkpoint=%s" % (
+            label.split(":")[1],
+            label,
+            _plus(quick),
+            _plus(diverge),
+            _plus(bad),
+            checkpoint,
+        )
+        for label, (quick, diverge, bad, checkpoint) in EXPERIMENTS.items()
+    ]
+
+def experiment_binaries():
+    return EXPERIMENTS.keys()

@@ -1,0 +1,520 @@
+#include "tools/reliability/reliability.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+
+namespace fgbdl::reliability {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::vector<std::string> split_plus(const std::string& s) {
+  std::vector<std::string> out;
+  if (s.empty()) return out;
+  for (absl::string_view p : absl::StrSplit(s, '+')) out.emplace_back(p);
+  return out;
+}
+
+}  // namespace
+
+Experiment parse_experiment(const std::string& arg) {
+  Experiment e;
+  for (absl::string_view field : absl::StrSplit(arg, '|')) {
+    const std::size_t eq = field.find('=');
+    if (eq == absl::string_view::npos) {
+      throw std::invalid_argument(absl::StrCat("experiment field without '=': ", field));
+    }
+    const std::string key(field.substr(0, eq));
+    const std::string value(field.substr(eq + 1));
+    if (key == "name") {
+      e.name = value;
+    } else if (key == "bin") {
+      e.bin = fs::absolute(value).string();
+    } else if (key == "quick") {
+      e.quick = split_plus(value);
+    } else if (key == "diverge") {
+      e.diverge = split_plus(value);
+    } else if (key == "bad") {
+      e.bad = split_plus(value);
+    } else if (key == "checkpoint") {
+      e.checkpoint = value;
+    } else {
+      throw std::invalid_argument(absl::StrCat("unknown experiment field ", key));
+    }
+  }
+  if (e.name.empty() || e.bin.empty() || e.quick.empty()) {
+    throw std::invalid_argument(absl::StrCat("experiment needs name, bin and quick: ", arg));
+  }
+  return e;
+}
+
+std::vector<Experiment>& experiments() {
+  static std::vector<Experiment> list;
+  return list;
+}
+
+ChildResult run_child(const std::vector<std::string>& argv, const std::string& cwd,
+                      const std::string& log_prefix, double timeout_s,
+                      const std::function<bool(double)>& should_kill) {
+  const std::string out_path = log_prefix + ".out", err_path = log_prefix + ".err";
+  std::vector<char*> cargv;
+  for (const auto& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
+  cargv.push_back(nullptr);
+  const auto start = std::chrono::steady_clock::now();
+  const pid_t pid = ::fork();
+  if (pid < 0) throw std::runtime_error("fork failed");
+  if (pid == 0) {
+    const int fo = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const int fe = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fo < 0 || fe < 0 || ::chdir(cwd.c_str()) != 0) ::_exit(126);
+    ::dup2(fo, 1);
+    ::dup2(fe, 2);
+    ::close(fo);
+    ::close(fe);
+    ::execv(cargv[0], cargv.data());
+    ::_exit(127);
+  }
+  ChildResult r;
+  int wstatus = 0;
+  for (;;) {
+    const pid_t w = ::waitpid(pid, &wstatus, WNOHANG);
+    if (w == pid) break;
+    const double t =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (t > timeout_s || (should_kill && should_kill(t))) {
+      (t > timeout_s ? r.timed_out : r.killed) = true;
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, &wstatus, 0);
+      break;
+    }
+    const struct timespec ts = {0, 500000};  // 0.5 ms
+    ::nanosleep(&ts, nullptr);
+  }
+  r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (WIFEXITED(wstatus)) {
+    r.exited = true;
+    r.exit_code = WEXITSTATUS(wstatus);
+  } else if (WIFSIGNALED(wstatus)) {
+    r.signal = WTERMSIG(wstatus);
+  }
+  r.out = read_file(out_path);
+  r.err = read_file(err_path);
+  return r;
+}
+
+std::vector<std::string> command(const Experiment& e, const std::string& out, int seed,
+                                 const std::vector<std::string>& extra) {
+  std::vector<std::string> argv = {e.bin, "--out=" + out, absl::StrCat("--seeds=", seed)};
+  argv.insert(argv.end(), e.quick.begin(), e.quick.end());
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  return argv;
+}
+
+std::string fresh_dir(const std::string& name) {
+  const char* tmp = std::getenv("TEST_TMPDIR");
+  static int counter = 0;
+  const fs::path dir =
+      fs::path(tmp ? tmp : "/tmp") / absl::StrCat("rel_", ::getpid(), "_", counter++, "_", name);
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir.string();
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  std::ostringstream o;
+  o << f.rdbuf();
+  return o.str();
+}
+
+std::vector<std::string> list_files(const std::string& root) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::end(it);
+       it.increment(ec)) {
+    out.push_back(fs::relative(it->path(), root).string());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// --- CSV -----------------------------------------------------------------
+
+std::string check_csv(const std::string& text, std::vector<std::string>* header,
+                      std::size_t* rows) {
+  if (text.empty()) return "empty file";
+  if (text.back() != '\n') return "last line does not end in a newline (truncated?)";
+  std::vector<std::string> lines = absl::StrSplit(text.substr(0, text.size() - 1), '\n');
+  std::vector<std::string> cols = absl::StrSplit(lines[0], ',');
+  std::set<std::string> seen;
+  for (const auto& c : cols) {
+    if (c.empty() || !seen.insert(c).second) return "header '" + lines[0] + "' has an empty or repeated column";
+    for (const char ch : c) {
+      if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '_')) {
+        return "header '" + lines[0] + "' is not a list of column names";
+      }
+    }
+  }
+  for (std::size_t i = 1; i < lines.size(); ++i) {
+    std::vector<std::string> fields = absl::StrSplit(lines[i], ',');
+    if (fields.size() != cols.size()) {
+      return absl::StrCat("line ", i + 1, " has ", fields.size(), " fields, the header ",
+                          cols.size());
+    }
+    for (const auto& f : fields) {
+      double x;
+      if (f != "nan" && f != "inf" && f != "-inf" && !absl::SimpleAtod(f, &x)) {
+        return absl::StrCat("line ", i + 1, ": '", f, "' is not a number");
+      }
+    }
+  }
+  if (lines.size() < 2) return "no data rows";
+  if (header) *header = cols;
+  if (rows) *rows = lines.size() - 1;
+  return "";
+}
+
+// --- JSON ----------------------------------------------------------------
+
+namespace {
+
+class JsonParser {
+ public:
+  explicit JsonParser(const std::string& s) : s_(s) {}
+
+  std::string parse_top(std::map<std::string, std::string>* fields) {
+    ws();
+    if (!peek('{')) return "does not start with '{'";
+    if (!object(fields, 0)) return error_;
+    ws();
+    if (i_ != s_.size()) return absl::StrCat("text after the object at offset ", i_);
+    return "";
+  }
+
+ private:
+  bool fail(const std::string& what) {
+    if (error_.empty()) error_ = absl::StrCat(what, " at offset ", i_, " of ", s_.size());
+    return false;
+  }
+  bool peek(char c) const { return i_ < s_.size() && s_[i_] == c; }
+  void ws() {
+    while (i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == '\n' || s_[i_] == '\t' || s_[i_] == '\r')) ++i_;
+  }
+  bool string(std::string* out) {
+    if (!peek('"')) return fail("expected a string");
+    ++i_;
+    while (i_ < s_.size() && s_[i_] != '"') {
+      const unsigned char c = static_cast<unsigned char>(s_[i_]);
+      if (c < 0x20) return fail("control character in a string");
+      if (c == '\\') {
+        if (++i_ >= s_.size()) break;
+        const char e = s_[i_];
+        if (e == 'u') {
+          for (int k = 1; k <= 4; ++k) {
+            if (i_ + k >= s_.size() || !std::isxdigit(static_cast<unsigned char>(s_[i_ + k]))) {
+              return fail("bad \\u escape");
+            }
+          }
+          i_ += 4;
+        } else if (std::string("\"\\/bfnrt").find(e) == std::string::npos) {
+          return fail("bad escape");
+        }
+        if (out) *out += '?';
+      } else if (out) {
+        *out += static_cast<char>(c);
+      }
+      ++i_;
+    }
+    if (!peek('"')) return fail("unterminated string");
+    ++i_;
+    return true;
+  }
+  bool number() {
+    const std::size_t b = i_;
+    if (peek('-')) ++i_;
+    if (i_ >= s_.size() || !std::isdigit(static_cast<unsigned char>(s_[i_]))) return fail("bad number");
+    if (s_[i_] == '0') {
+      ++i_;
+    } else {
+      while (i_ < s_.size() && std::isdigit(static_cast<unsigned char>(s_[i_]))) ++i_;
+    }
+    if (peek('.')) {
+      ++i_;
+      if (i_ >= s_.size() || !std::isdigit(static_cast<unsigned char>(s_[i_]))) return fail("bad fraction");
+      while (i_ < s_.size() && std::isdigit(static_cast<unsigned char>(s_[i_]))) ++i_;
+    }
+    if (peek('e') || peek('E')) {
+      ++i_;
+      if (peek('+') || peek('-')) ++i_;
+      if (i_ >= s_.size() || !std::isdigit(static_cast<unsigned char>(s_[i_]))) return fail("bad exponent");
+      while (i_ < s_.size() && std::isdigit(static_cast<unsigned char>(s_[i_]))) ++i_;
+    }
+    return i_ > b;
+  }
+  bool value(std::string* text, int depth) {
+    ws();
+    if (depth > 64) return fail("nested too deeply");
+    const std::size_t b = i_;
+    if (peek('{')) {
+      if (!object(nullptr, depth + 1)) return false;
+    } else if (peek('[')) {
+      ++i_;
+      ws();
+      if (peek(']')) {
+        ++i_;
+      } else {
+        for (;;) {
+          if (!value(nullptr, depth + 1)) return false;
+          ws();
+          if (peek(',')) { ++i_; continue; }
+          if (peek(']')) { ++i_; break; }
+          return fail("expected ',' or ']'");
+        }
+      }
+    } else if (peek('"')) {
+      std::string s;
+      if (!string(&s)) return false;
+      if (text) *text = s;
+      return true;
+    } else if (s_.compare(i_, 4, "true") == 0 || s_.compare(i_, 4, "null") == 0) {
+      i_ += 4;
+    } else if (s_.compare(i_, 5, "false") == 0) {
+      i_ += 5;
+    } else if (!number()) {
+      return false;
+    }
+    if (text) *text = s_.substr(b, i_ - b);
+    return true;
+  }
+  bool object(std::map<std::string, std::string>* fields, int depth) {
+    ++i_;  // '{'
+    ws();
+    if (peek('}')) { ++i_; return true; }
+    for (;;) {
+      ws();
+      std::string key, val;
+      if (!string(&key)) return false;
+      ws();
+      if (!peek(':')) return fail("expected ':'");
+      ++i_;
+      if (!value(&val, depth)) return false;
+      if (fields) {
+        if (fields->count(key)) return fail("repeated key " + key);
+        (*fields)[key] = val;
+      }
+      ws();
+      if (peek(',')) { ++i_; continue; }
+      if (peek('}')) { ++i_; return true; }
+      return fail("expected ',' or '}'");
+    }
+  }
+
+  const std::string& s_;
+  std::size_t i_ = 0;
+  std::string error_;
+};
+
+}  // namespace
+
+std::string check_json_object(const std::string& text,
+                              std::map<std::string, std::string>* fields) {
+  if (text.empty()) return "empty file";
+  std::map<std::string, std::string> local;
+  return JsonParser(text).parse_top(fields ? fields : &local);
+}
+
+const std::vector<std::string>& manifest_keys() {
+  static const std::vector<std::string> keys = {
+      "claim", "config", "seed", "profile", "status", "diverged_step", "git_commit", "compiler",
+      "blas", "threads", "wall_time_s", "peak_rss_mib", "package_version", "settings"};
+  return keys;
+}
+
+// --- Trees ---------------------------------------------------------------
+
+TreeCheck check_tree(const std::string& root,
+                     const std::map<std::string, std::string>* reference) {
+  TreeCheck c;
+  // Run dirs: every directory holding a file.
+  std::map<std::string, std::vector<std::string>> dirs;
+  for (const std::string& rel : list_files(root)) {
+    const fs::path p = fs::path(root) / rel;
+    if (!fs::is_regular_file(p)) continue;
+    const std::string name = fs::path(rel).filename().string();
+    dirs[fs::path(rel).parent_path().string()].push_back(name);
+    if (name.find(".tmp.") != std::string::npos) ++c.temporary_files;
+  }
+  std::vector<std::string> with_manifest;
+  for (const auto& [dir, names] : dirs) {
+    const auto has = [&](const std::string& n) {
+      return std::find(names.begin(), names.end(), n) != names.end();
+    };
+    const std::string base = (fs::path(root) / dir).string();
+    std::string metrics;
+    if (has("metrics.csv")) {
+      metrics = read_file(base + "/metrics.csv");
+      std::vector<std::string> header;
+      std::size_t rows = 0;
+      const std::string e = check_csv(metrics, &header, &rows);
+      if (!e.empty()) c.errors.push_back(absl::StrCat(dir, "/metrics.csv: ", e));
+      if (reference) {
+        const auto it = reference->find(dir);
+        if (it == reference->end()) {
+          c.errors.push_back(absl::StrCat(dir, ": a run dir the uninterrupted run does not have"));
+        } else if (e.empty()) {
+          std::vector<std::string> ref_header;
+          std::size_t ref_rows = 0;
+          check_csv(it->second, &ref_header, &ref_rows);
+          if (header != ref_header) {
+            c.errors.push_back(absl::StrCat(dir, "/metrics.csv: header ", absl::StrJoin(header, ","),
+                                            ", expected ", absl::StrJoin(ref_header, ",")));
+          } else if (rows != ref_rows) {
+            c.errors.push_back(absl::StrCat(dir, "/metrics.csv: ", rows, " rows, expected ", ref_rows));
+          } else if (metrics != it->second) {
+            c.errors.push_back(absl::StrCat(dir, "/metrics.csv: bytes differ from the uninterrupted run"));
+          }
+        }
+      }
+    }
+    if (!has("manifest.json")) {
+      ++c.incomplete_dirs;
+      continue;
+    }
+    with_manifest.push_back(dir);
+    if (!has("metrics.csv")) {
+      c.errors.push_back(absl::StrCat(dir, ": manifest.json without metrics.csv"));
+      continue;
+    }
+    std::map<std::string, std::string> fields;
+    const std::string e = check_json_object(read_file(base + "/manifest.json"), &fields);
+    if (!e.empty()) {
+      c.errors.push_back(absl::StrCat(dir, "/manifest.json: ", e));
+      continue;
+    }
+    bool keys_ok = true;
+    for (const auto& k : manifest_keys()) {
+      if (!fields.count(k)) {
+        c.errors.push_back(absl::StrCat(dir, "/manifest.json: no key \"", k, "\""));
+        keys_ok = false;
+      }
+    }
+    if (!keys_ok) continue;
+    const std::string expect_dir =
+        absl::StrCat(fields["claim"], "/", fields["config"], "/seed-", fields["seed"]);
+    if (expect_dir != dir) {
+      c.errors.push_back(absl::StrCat(dir, "/manifest.json: names run ", expect_dir));
+    }
+    const std::string& status = fields["status"];
+    if (status != "complete" && status != "diverged") {
+      c.errors.push_back(absl::StrCat(dir, "/manifest.json: status '", status, "'"));
+    }
+    if ((status == "diverged") != (fields["diverged_step"] != "-1")) {
+      c.errors.push_back(absl::StrCat(dir, "/manifest.json: status ", status, " with diverged_step ",
+                                      fields["diverged_step"]));
+    }
+    c.complete[dir] = metrics;
+    c.status[dir] = status;
+  }
+  // Run dirs that read as complete (a manifest) but break a rule.
+  for (const std::string& dir : with_manifest) {
+    bool broken = false;
+    for (const std::string& e : c.errors) {
+      broken = broken || absl::StartsWith(e, dir + "/") || absl::StartsWith(e, dir + ":");
+    }
+    if (broken) {
+      ++c.falsely_complete;
+      c.complete.erase(dir);
+      c.status.erase(dir);
+    }
+  }
+  return c;
+}
+
+int lost_results(const std::map<std::string, std::string>& reported, const TreeCheck& now) {
+  int lost = 0;
+  for (const auto& [dir, bytes] : reported) {
+    const auto it = now.complete.find(dir);
+    lost += it == now.complete.end() || it->second != bytes;
+  }
+  return lost;
+}
+
+// --- Refusals ------------------------------------------------------------
+
+std::string check_refusal(const ChildResult& r, const std::vector<std::string>& names,
+                          const std::string& dir, const std::vector<std::string>& allowed) {
+  std::vector<std::string> problems;
+  if (r.timed_out) problems.push_back(absl::StrCat("timed out after ", r.wall_s, " s"));
+  if (!r.exited) {
+    problems.push_back(absl::StrCat("ended by signal ", r.signal));
+  } else if (r.exit_code != 2) {
+    problems.push_back(absl::StrCat("exit code ", r.exit_code, ", expected 2"));
+  }
+  if (!r.out.empty()) problems.push_back("wrote to stdout: " + r.out.substr(0, 200));
+  const std::size_t newlines = std::count(r.err.begin(), r.err.end(), '\n');
+  if (newlines != 1 || r.err.back() != '\n') {
+    problems.push_back(absl::StrCat(newlines, " lines on stderr, expected 1"));
+  } else {
+    bool named = false;
+    for (const std::string& n : names) {
+      for (std::size_t at = r.err.find(n); at != std::string::npos && !named;
+           at = r.err.find(n, at + 1)) {
+        const char next = at + n.size() < r.err.size() ? r.err[at + n.size()] : '\n';
+        named = n.rfind("--", 0) != 0 ||
+                !(std::isalnum(static_cast<unsigned char>(next)) || next == '_');
+      }
+    }
+    if (!named) {
+      problems.push_back(absl::StrCat("stderr names none of {", absl::StrJoin(names, ", "), "}"));
+    }
+  }
+  for (const std::string& f : list_files(dir)) {
+    if (std::find(allowed.begin(), allowed.end(), f) == allowed.end()) {
+      problems.push_back("wrote " + f);
+    }
+  }
+  if (problems.empty()) return "";
+  return absl::StrCat(absl::StrJoin(problems, "; "), "; stderr: ", r.err.substr(0, 300));
+}
+
+std::map<std::string, std::string> declared_flags(const Experiment& e) {
+  const std::string dir = fresh_dir(e.name + "_help");
+  const ChildResult r = run_child({e.bin, "--help"}, dir, dir + "/help", 20.0);
+  if (!r.exited || r.exit_code != 0) {
+    throw std::runtime_error(absl::StrCat(e.name, " --help failed: ", r.err));
+  }
+  std::map<std::string, std::string> flags;
+  for (absl::string_view line : absl::StrSplit(r.out, '\n')) {
+    if (!absl::StartsWith(line, "  --")) continue;
+    const std::size_t colon = line.find(':');
+    const std::size_t def = line.rfind("(default: ");
+    if (colon == absl::string_view::npos || def == absl::string_view::npos || line.back() != ')') {
+      continue;
+    }
+    const std::string name(line.substr(4, colon - 4));
+    flags[name] = std::string(line.substr(def + 10, line.size() - def - 11));
+  }
+  return flags;
+}
+
+}  // namespace fgbdl::reliability
