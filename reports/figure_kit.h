@@ -25,6 +25,7 @@ using FigureList = std::vector<std::pair<std::string, Planner>>;
 FigureList sec2_figures();  // figures_sec2.cc
 FigureList sec3_figures();  // figures_sec3.cc
 FigureList sec4_figures();  // figures_sec4.cc
+FigureList sec5_figures();  // figures_sec5.cc
 
 // The i-th colour of the report's palette (8, cycled).
 std::string color(int i);

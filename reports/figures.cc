@@ -19,7 +19,7 @@ namespace {
 const FigureList& planners() {
   static const auto* list = [] {
     auto* all = new FigureList;
-    for (FigureList (*section)() : {sec2_figures, sec3_figures, sec4_figures}) {
+    for (FigureList (*section)() : {sec2_figures, sec3_figures, sec4_figures, sec5_figures}) {
       for (auto& figure : section()) all->push_back(std::move(figure));
     }
     return all;

@@ -367,6 +367,45 @@ void add_section4_runs(Fixture& f) {
              "//experiments/sec4_conditioning:e4_1_encoders");
 }
 
+// Section 5: the four approaches with their fits (approx with u_tilde,
+// zooms for multiclass and forward_only) for seed 1, errors for seeds 1, 2,
+// the bias sweep.
+void add_section5_runs(Fixture& f) {
+  std::vector<std::pair<std::string, int>> flat, fits;
+  for (const char* a : {"approx", "e2e", "multiclass", "forward_only"}) {
+    flat.push_back({a, 1});
+    flat.push_back({a, 2});
+    fits.push_back({a, 1});
+  }
+  fits.push_back({"multiclass_zoom", 1});
+  fits.push_back({"forward_only_zoom", 1});
+  write_runs(f.dir + "/runs/e5", "e5_flat", flat, [](const std::string&, int seed) {
+    Table t({"step", "train_error", "test_error", "train_loss"});
+    for (int step = 0; step <= 500; step += 100)
+      t.add_row({double(step), step == 0 ? std::nan("") : 1.0 / (1 + step), 1.0 / (seed + step), 1});
+    return t;
+  });
+  write_runs(f.dir + "/runs/e5", "e5_fit", fits, [](const std::string& config, int) {
+    const bool approx = config == "approx";
+    Table t(approx ? std::vector<std::string>{"r", "y", "prediction", "u_tilde"}
+                   : std::vector<std::string>{"r", "y", "prediction"});
+    for (int i = 0; i < 10; ++i) {
+      const double r = -1 + 0.2 * i, y = r > 0 ? 1 : 0;
+      if (approx)
+        t.add_row({r, y, y + 0.05, y + 0.01});
+      else
+        t.add_row({r, y, y - 0.05});
+    }
+    return t;
+  });
+  write_runs(f.dir + "/runs/e5", "e5_bias_sweep", {{"sweep", 1}}, [](const std::string&, int) {
+    Table t({"b_init", "b_init_abs", "final_error"});
+    for (double b : {-1.0, 0.0, 1.0}) t.add_row({b, b + 0.5, b > 0 ? 0.1 : 0.01});
+    return t;
+  });
+  f.add_root(f.dir + "/runs/e5", "//reports:fixture_e5", "//experiments/sec5_flat:e5_flat");
+}
+
 Fixture make_fixture(const std::string& name) {
   Fixture f;
   f.dir = absl::StrCat(std::getenv("TEST_TMPDIR"), "/", name);
@@ -424,6 +463,7 @@ Fixture make_fixture(const std::string& name) {
   f.add_root(f.dir + "/runs/odd", "//reports:odd<i>", "//x:y");
   add_section3_runs(f);
   add_section4_runs(f);
+  add_section5_runs(f);
   f.add_verdict("e21_test", kGtestOldPass, 0);
   f.add_verdict("t1_test", kGtest112Pass, 0);
   f.add_verdict("c22_test", kGtestFail, 1);

@@ -2,9 +2,10 @@
 // (//reports:paper_glue_test): the result formats of
 // //experiments/sec2_parity:{e2_1_parity,t1_variance,t2_linear_periodic} and
 // //experiments/sec3_decomposition:{e3_1_tuples,e3_1_snr,e3_2_stocks},
-// //experiments/sec4_conditioning:{c4_conditioning,e4_1_encoders}
-// (--claim picks one; e3_1_tuples also writes e3_1_examples and
-// e4_1_encoders e4_1_curves, as the real binaries do with every run), made-up numbers, no training. Not a result of
+// //experiments/sec4_conditioning:{c4_conditioning,e4_1_encoders},
+// //experiments/sec5_flat:e5_flat (--claim picks one; e3_1_tuples also writes
+// e3_1_examples, e4_1_encoders e4_1_curves and e5_flat e5_fit, e5_cost and
+// e5_bias_sweep, as the real binaries do with every run), made-up numbers, no training. Not a result of
 // the package.
 #include <algorithm>
 #include <cmath>
@@ -37,7 +38,7 @@ int main(int argc, char** argv) {
     const std::string claim = flags.get_choice("claim", "e2_1_parity",
                                                {"e2_1_parity", "t1_variance", "t2_linear_periodic",
                                                 "e3_1_tuples", "e3_1_snr", "e3_2_stocks",
-                                                "c4_conditioning", "e4_1_encoders"},
+                                                "c4_conditioning", "e4_1_encoders", "e5_flat"},
                                                "which experiment");
     const auto ds = flags.get_int_list("d", "5", 1, 100, 10, "bits (e2_1_parity)");
     const auto ks = flags.get_int_list("k", "1", 1, 5000, 10,
@@ -60,7 +61,41 @@ int main(int argc, char** argv) {
       auto write = [&](const std::string& config, const fgbdl::Table& t) {
         write_as(claim, config, t);
       };
-      if (claim == "c4_conditioning") {
+      if (claim == "e5_flat") {
+        auto u = [](double r) { return std::floor(4 * r) / 4; };
+        for (const char* a : {"approx", "e2e", "multiclass", "forward_only"}) {
+          const double scale = a == std::string("forward_only") ? 0.01 : 0.1;
+          fgbdl::Table t({"step", "train_error", "test_error", "train_loss"});
+          for (int step = 0; step <= 1000; step += 100) {
+            const double err = scale * std::exp(-step / 300.0) + 1e-4;
+            t.add_row({double(step), step == 0 ? std::nan("") : err, 1.1 * err, err});
+          }
+          write(a, t);
+          for (const char* zoom : {"", "_zoom"}) {
+            const bool approx = a == std::string("approx");
+            fgbdl::Table fit = approx ? fgbdl::Table({"r", "y", "prediction", "u_tilde"})
+                                      : fgbdl::Table({"r", "y", "prediction"});
+            const double width = zoom[0] == 0 ? 1.0 : 0.03;
+            for (int i = 0; i <= 40; ++i) {
+              const double r = -width + i * width / 20;
+              const double pred = u(r) + scale * noise(seed, i);
+              if (approx)
+                fit.add_row({r, u(r), pred, u(r) + 0.01});
+              else
+                fit.add_row({r, u(r), pred});
+            }
+            write_as("e5_fit", absl::StrCat(a, zoom), fit);
+          }
+          fgbdl::Table cost({"steps", "train_seconds", "train_ms_per_step", "test_ns_per_sample",
+                             "final_test_error", "final_error_200k"});
+          cost.add_row({1000, 1, 1, 100, scale, scale});
+          write_as("e5_cost", a, cost);
+        }
+        fgbdl::Table sweep({"b_init", "b_init_abs", "final_error"});
+        for (const double b : {-1.0, -0.5, 0.0, 0.5, 1.0})
+          sweep.add_row({b, b + 0.3, b > 0.3 ? 0.1 : 0.01 + 0.001 * noise(seed, b + 2)});
+        write_as("e5_bias_sweep", "sweep", sweep);
+      } else if (claim == "c4_conditioning") {
         fgbdl::Table t({"n", "cond_W", "cond_patch_paper", "cond_patch_script",
                         "cond_whitened_fresh_paper", "cond_whitened_fresh_script"});
         for (const double n : {25.0, 50.0, 100.0, 200.0}) {

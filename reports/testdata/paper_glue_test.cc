@@ -47,7 +47,8 @@ TEST(PaperGlue, LauncherWritesTheReportWithVerdictsFromRunningTheTests) {
         "figures/t2_linear_periodic.svg", "figures/t2_training.svg", "figures/e3_1_examples.svg",
         "figures/e3_1_tuples.svg", "figures/e3_1_snr.svg", "figures/e3_2_stocks.svg",
         "figures/e3_1_architectures.svg", "figures/c4_conditioning.svg", "figures/e4_1_curves.svg",
-        "figures/e4_1_error.svg", "figures/claim_map.svg"}) {
+        "figures/e4_1_error.svg", "figures/claim_map.svg", "figures/e5_fit.svg",
+        "figures/e5_error.svg", "figures/e5_bias_sweep.svg"}) {
     EXPECT_GT(std::filesystem::file_size(out + "/" + f), 0u) << f;
   }
   const Json doc = parse_json(slurp(out + "/claims.json"));

@@ -6,6 +6,7 @@
 // run gives a different metrics.csv in every run dir (every output of these
 // binaries depends on the seed: random networks, data, images).
 #include <filesystem>
+#include <regex>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -32,12 +33,15 @@ std::map<std::string, std::string> run(const Experiment& e, int seed, std::strin
   return c.complete;
 }
 
-// A manifest without its volatile lines (wall time, peak memory).
+// A manifest without its measurements of the machine: the wall time and
+// peak memory lines, and the "timing_*" settings (e.g. e5_flat's training
+// seconds), which differ between identical runs.
 std::string stable_manifest(const std::string& path) {
+  static const std::regex timing(R"("timing_[a-z0-9_]*": [^,}]*(, )?)");
   std::vector<std::string> kept;
   for (absl::string_view line : absl::StrSplit(read_file(path), '\n')) {
     if (!absl::StrContains(line, "\"wall_time_s\"") && !absl::StrContains(line, "\"peak_rss_mib\"")) {
-      kept.emplace_back(line);
+      kept.push_back(std::regex_replace(std::string(line), timing, ""));
     }
   }
   return absl::StrJoin(kept, "\n");

@@ -27,6 +27,7 @@ EXPERIMENTS = {
     "//experiments/sec3_decomposition:e3_2_stocks": ("--k=10,50,100 --d=200 --steps=800 --batch=50 --eval_every=100", "", "--k=0 --k=1 --k=100001 --estimator=sgd --estimator=E2E --d=0 --d=1000001 --steps=0 --batch=0 --lr=0 --lr=1e4 --eval_every=0", ""),
     "//experiments/sec4_conditioning:c4_conditioning": ("--n=25,50 --curves=200", "", "--n=2 --n=25,25 --curves=0", ""),
     "//experiments/sec4_conditioning:e4_1_encoders": ("--encoder=fc,conv --optimizer=sgd --data=paper --steps=300 --pool=500 --held_out=50", "--lr=100", "--encoder=dense --optimizer=rmsprop --data=uniform --lr=101 --code=tanh", ""),
+    "//experiments/sec5_flat:e5_flat": ("--approach=forward_only,e2e --steps=300 --bias_sweep=no --test_samples=500 --fit_points=200", "", "--approach=sgd --thresholds=exact --bias_sweep=maybe --batch=0 --lr_e2e=0", ""),
 }
 
 def _plus(flags):
