@@ -242,6 +242,8 @@ Metrics parse_metrics(const std::string& path, const std::string& text, const st
     m.rows.push_back(std::move(row));
   }
   if (m.rows.empty()) refuse(path, "a header but no rows", target);
+  // write_run ends every row with a newline: a file without one was cut.
+  if (text.back() != '\n') refuse(path, "no newline after the last row (truncated)", target);
   return m;
 }
 

@@ -42,7 +42,8 @@ struct BadInput : UsageError {
 std::string read_input(const std::string& path, const std::string& target);
 
 // metrics.csv: a header of distinct column names, then at least one row of
-// numbers ("nan", "inf" and "-inf" allowed: a diverged run is a result).
+// numbers ("nan", "inf" and "-inf" allowed: a diverged run is a result),
+// every line ending with a newline (a file cut short is refused).
 struct Metrics {
   std::vector<std::string> columns;
   std::vector<std::vector<double>> rows;

@@ -593,10 +593,70 @@ TEST(Report, DrawsTheSection3Figures) {
   EXPECT_EQ(occurrences(stocks, "set label 3 'optimum −1' at screen"), 1);
 }
 
+// Claims whose verdicts carry markup in every string the page shows from a
+// test's XML and output: measured and refuted values, failing test case
+// names, failure messages, the log.
+constexpr char kGtestMarkupPass[] = R"(<?xml version="1.0" encoding="UTF-8"?>
+<testsuites tests="1" failures="0" disabled="0" errors="0" time="0" name="AllTests">
+  <testsuite name="M" tests="1" failures="0" disabled="0" errors="0" time="0">
+    <testcase name="Holds" status="run" result="completed" time="0" classname="M">
+      <properties>
+        <property name="measured" value="&lt;script&gt;alert(3)&lt;/script&gt; a &lt; b &amp;&amp; c"/>
+        <property name="refuted" value="&lt;b&gt;counter&lt;/b&gt; &lt;img src=x onerror=alert(4)&gt;"/>
+      </properties>
+    </testcase>
+  </testsuite>
+</testsuites>
+)";
+constexpr char kGtestMarkupFail[] = R"(<?xml version="1.0" encoding="UTF-8"?>
+<testsuites tests="1" failures="1" disabled="0" errors="0" time="0" name="AllTests">
+  <testsuite name="N&lt;u&gt;" tests="1" failures="1" disabled="0" errors="0" time="0">
+    <testcase name="Case&lt;u&gt;x" status="run" result="completed" time="0" classname="N&lt;u&gt;">
+      <failure message="&lt;img src=x onerror=alert(5)&gt;" type=""><![CDATA[<img src=x onerror=alert(5)>]]></failure>
+    </testcase>
+  </testsuite>
+</testsuites>
+)";
+
 TEST(Report, EscapesEverythingItWritesIntoHtml) {
-  const Fixture f = make_fixture("escape");
+  Fixture f = make_fixture("escape");
+  f.add_verdict("mk_pass_test", kGtestMarkupPass, 0);
+  f.add_verdict("mk_fail_test", kGtestMarkupFail, 1);
+  write_file_atomically(f.dir + "/verdicts/mk_fail_test.log",
+                        "[ RUN ] <script>alert(6)</script> & <b>log</b>\n");
+  write_file_atomically(f.dir + "/paper/sec3.md",
+                        absl::StrCat(kPaper3, R"(
+```claim
+id: M1
+kind: lemma
+statement: Markup <b>in</b> a statement & "quotes".
+test: //t:mk_pass_test
+```
+
+```claim
+id: M2
+kind: lemma
+statement: A failing one.
+test: //t:mk_fail_test
+```
+)"));
+  f.write_inputs();
   generate(f.options());
   const std::string html = slurp(f.out + "/index.html");
+  // Statements, measured and refuted strings, failing case names, failure
+  // text and logs from the tests, and discrepancy cells: all escaped.
+  for (const char* raw : {"<b>in</b>", "<script>alert(3)", "<b>counter", "<img src=x", "<u>",
+                          "<script>alert(6)", "<b>log", "<i>x</i>"}) {
+    EXPECT_FALSE(absl::StrContains(html, raw)) << raw;
+  }
+  for (const char* escaped :
+       {"Markup &lt;b&gt;in&lt;/b&gt; a statement &amp; &quot;quotes&quot;.",
+        "&lt;script&gt;alert(3)&lt;/script&gt; a &lt; b &amp;&amp; c",
+        "&lt;b&gt;counter&lt;/b&gt; &lt;img src=x onerror=alert(4)&gt;", "N&lt;u&gt;.Case&lt;u&gt;x",
+        "&lt;script&gt;alert(6)&lt;/script&gt; &amp; &lt;b&gt;log&lt;/b&gt;",
+        "$x \\in \\{\\pm 1\\}^d$ &lt;i&gt;x&lt;/i&gt;"}) {
+    EXPECT_TRUE(absl::StrContains(html, escaped)) << escaped;
+  }
   EXPECT_FALSE(absl::StrContains(html, "<script>alert"));
   EXPECT_TRUE(absl::StrContains(html, "&lt;script&gt;alert(1)&lt;/script&gt;"));
   EXPECT_FALSE(absl::StrContains(html, "x<script>"));

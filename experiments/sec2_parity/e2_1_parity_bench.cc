@@ -34,4 +34,4 @@ BENCHMARK(BM_E2_1_TrainingStep)
 }  // namespace
 }  // namespace fgbdl
 
-BENCHMARK_MAIN();
+// main(): //tools:bench_main (Google Benchmark's, with every flag checked first).

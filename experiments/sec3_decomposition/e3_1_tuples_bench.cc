@@ -138,4 +138,4 @@ BENCHMARK(BM_Sgemm)
 }  // namespace
 }  // namespace fgbdl
 
-BENCHMARK_MAIN();
+// main(): //tools:bench_main (Google Benchmark's, with every flag checked first).

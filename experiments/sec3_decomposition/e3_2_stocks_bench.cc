@@ -39,4 +39,4 @@ BENCHMARK(BM_E3_2_TrainingStep)
 }  // namespace
 }  // namespace fgbdl
 
-BENCHMARK_MAIN();
+// main(): //tools:bench_main (Google Benchmark's, with every flag checked first).

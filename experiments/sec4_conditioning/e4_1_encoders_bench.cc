@@ -40,4 +40,4 @@ BENCHMARK(BM_E4_1_TrainingStep)
 }  // namespace
 }  // namespace fgbdl
 
-BENCHMARK_MAIN();
+// main(): //tools:bench_main (Google Benchmark's, with every flag checked first).

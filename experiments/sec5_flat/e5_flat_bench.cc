@@ -78,4 +78,4 @@ BENCHMARK(BM_E5_TrainingStepModelOnly)
 }  // namespace
 }  // namespace fgbdl
 
-BENCHMARK_MAIN();
+// main(): //tools:bench_main (Google Benchmark's, with every flag checked first).
