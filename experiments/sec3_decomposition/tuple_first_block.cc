@@ -89,20 +89,35 @@ void add_where(T* __restrict d, const T* __restrict e, const T* __restrict a, T 
 }  // namespace
 
 template <class T>
+xt::xtensor<T, 4> to_dense(const PooledRows<T>& p) {
+  xt::xtensor<T, 4> d = xt::xtensor<T, 4>::from_shape({p.N, p.Hp, p.Wp, p.C});
+  for (std::size_t q = 0; q < p.N * p.Hp * p.Wp; ++q) std::copy_n(p.base.data(), p.C, d.data() + q * p.C);
+  for (std::size_t n = 0; n < p.N; ++n)
+    for (std::size_t r = p.begin[n]; r < p.begin[n + 1]; ++r)
+      std::copy_n(p.value.data() + r * p.C, p.C, d.data() + (n * p.Hp * p.Wp + p.window[r]) * p.C);
+  return d;
+}
+
+template <class T>
 void conv_pool_sparse_forward(const Conv2d<T>& layer, const xt::xtensor<T, 4>& x,
-                              xt::xtensor<T, 4>& p, std::vector<T>& argmax,
-                              ConvPoolScratch<T>& scratch) {
+                              PooledRows<T>& p, ConvPoolScratch<T>& scratch) {
   const Geometry g = check("conv_pool_sparse_forward", layer, x);
-  const std::array<std::size_t, 4> p_shape{g.N, g.Hp(), g.Wp(), g.O};
-  if (!(p.shape() == p_shape)) p.resize(p_shape);
-  argmax.resize(g.N * g.Hp() * g.Wp() * g.O);
-  const std::size_t O = g.O, image_size = g.H * g.W * g.C;
+  const std::size_t O = g.O, image_size = g.H * g.W * g.C, windows = g.Hp() * g.Wp();
+  p.N = g.N;
+  p.Hp = g.Hp();
+  p.Wp = g.Wp();
+  p.C = O;
+  p.base.assign(layer.b.begin(), layer.b.end());
+  p.begin.assign(1, 0);
+  p.window.clear();
+  p.value.clear();
+  p.argmax.clear();
   if (scratch.conv.size() < g.H * g.W * O) scratch.conv.resize(g.H * g.W * O);
   T* conv = scratch.conv.data();  // valid only inside touched windows
   const T* b = layer.b.data();
   const T* Wt = layer.W.data();
   std::vector<std::uint8_t>& touched = scratch.touched;
-  touched.resize(g.Hp() * g.Wp());
+  touched.resize(windows);
   for (std::size_t n = 0; n < g.N; ++n) {
     collect(x.data() + n * image_size, image_size, scratch);
     // Windows that some non-zero reaches through the kernel. In every other
@@ -118,7 +133,7 @@ void conv_pool_sparse_forward(const Conv2d<T>& layer, const xt::xtensor<T, 4>& x
     }
     // The convolution of image n on the touched windows: bias, then the
     // non-zeros' contributions (all of which land in touched windows).
-    for (std::size_t w = 0; w < g.Hp() * g.Wp(); ++w) {
+    for (std::size_t w = 0; w < windows; ++w) {
       if (!touched[w]) continue;
       const std::size_t i = w / g.Wp(), j = w % g.Wp();
       for (const std::size_t q : {(2 * i) * g.W + 2 * j, (2 * i) * g.W + 2 * j + 1,
@@ -134,64 +149,71 @@ void conv_pool_sparse_forward(const Conv2d<T>& layer, const xt::xtensor<T, 4>& x
         for (std::size_t o = 0; o < O; ++o) d[o] += v * w[o];
       });
     }
-    // 2x2 max-pooling: `>` from the first entry, so the first maximum wins
-    // (lib/nn/maxpool2d.cc); branch-free, so that it vectorizes.
-    for (std::size_t w = 0; w < g.Hp() * g.Wp(); ++w) {
+    // 2x2 max-pooling of the touched windows, one row each: `>` from the
+    // first entry, so the first maximum wins (lib/nn/maxpool2d.cc);
+    // branch-free, so that it vectorizes.
+    for (std::size_t w = 0; w < windows; ++w) {
+      if (!touched[w]) continue;
       const std::size_t i = w / g.Wp(), j = w % g.Wp();
-      const std::size_t out = (n * g.Hp() * g.Wp() + w) * O;
-      if (!touched[w]) {
-        std::copy_n(b, O, p.data() + out);
-        std::fill_n(argmax.data() + out, O, T(0));
-        continue;
-      }
+      const std::size_t row = p.window.size();
+      p.window.push_back(static_cast<std::uint32_t>(w));
+      p.value.resize((row + 1) * O);
+      p.argmax.resize((row + 1) * O);
       const T* e0 = conv + ((2 * i) * g.W + 2 * j) * O;
-      pool4(e0, e0 + O, e0 + g.W * O, e0 + (g.W + 1) * O, p.data() + out, argmax.data() + out, O);
+      pool4(e0, e0 + O, e0 + g.W * O, e0 + (g.W + 1) * O, p.value.data() + row * O,
+            p.argmax.data() + row * O, O);
     }
+    p.begin.push_back(static_cast<std::uint32_t>(p.window.size()));
   }
 }
 
 template <class T>
 void conv_pool_sparse_backward(Conv2d<T>& layer, const xt::xtensor<T, 4>& x,
-                               const std::vector<T>& argmax,
-                               const xt::xtensor<T, 4>& dp, ConvPoolScratch<T>& scratch) {
+                               const PooledRows<T>& p, const std::vector<T>& dvalue,
+                               const std::vector<T>& dsum, ConvPoolScratch<T>& scratch) {
   const Geometry g = check("conv_pool_sparse_backward", layer, x);
-  const std::array<std::size_t, 4> p_shape{g.N, g.Hp(), g.Wp(), g.O};
-  if (!(dp.shape() == p_shape) || argmax.size() != dp.size())
-    throw std::invalid_argument("conv_pool_sparse_backward: dp or argmax does not match x");
+  if (p.N != g.N || p.Hp != g.Hp() || p.Wp != g.Wp() || p.C != g.O ||
+      dvalue.size() != p.rows() * g.O || dsum.size() != g.O || p.begin.size() != g.N + 1) {
+    throw std::invalid_argument(
+        "conv_pool_sparse_backward: p, dvalue or dsum does not match x and the layer");
+  }
   if (!(layer.dW.shape() == layer.W.shape())) layer.dW.resize(layer.W.shape());
   if (!(layer.db.shape() == layer.b.shape())) layer.db.resize(layer.b.shape());
   const std::size_t O = g.O, image_size = g.H * g.W * g.C;
-  // db: every pooled gradient lands on exactly one conv output.
-  T* db = layer.db.data();
-  std::fill_n(db, O, T(0));
-  for (std::size_t q = 0, total = g.N * g.Hp() * g.Wp(); q < total; ++q) {
-    const T* row = dp.data() + q * O;
-    for (std::size_t o = 0; o < O; ++o) db[o] += row[o];
-  }
+  std::copy(dsum.begin(), dsum.end(), layer.db.begin());
   T* dW = layer.dW.data();
   std::fill_n(dW, layer.dW.size(), T(0));
+  std::vector<std::int32_t>& row_of = scratch.row_of;
+  row_of.assign(g.Hp() * g.Wp(), -1);
   for (std::size_t n = 0; n < g.N; ++n) {
+    for (std::size_t r = p.begin[n]; r < p.begin[n + 1]; ++r) row_of[p.window[r]] = static_cast<std::int32_t>(r);
     collect(x.data() + n * image_size, image_size, scratch);
     for (std::size_t k = 0; k < scratch.nz_index.size(); ++k) {
       const std::size_t pixel = scratch.nz_index[k] / g.C, c = scratch.nz_index[k] % g.C;
       const T v = scratch.nz_value[k];
       for_each_tap(pixel, g, [&](std::size_t oi, std::size_t oj, std::size_t r, std::size_t s) {
-        const std::size_t pooled = ((n * g.Hp() + oi / 2) * g.Wp() + oj / 2) * O;
+        const std::int32_t row = row_of[(oi / 2) * g.Wp() + oj / 2];
+        if (row < 0) {
+          throw std::invalid_argument(
+              "conv_pool_sparse_backward: p was not made by the forward pass on this x");
+        }
+        const std::size_t at = static_cast<std::size_t>(row) * O;
         const T position = static_cast<T>((oi % 2) * 2 + oj % 2);
-        add_where(dW + ((r * g.KW + s) * g.C + c) * O, dp.data() + pooled, argmax.data() + pooled,
+        add_where(dW + ((r * g.KW + s) * g.C + c) * O, dvalue.data() + at, p.argmax.data() + at,
                   position, v, O);
       });
     }
+    for (std::size_t r = p.begin[n]; r < p.begin[n + 1]; ++r) row_of[p.window[r]] = -1;
   }
 }
 
 #define FGBDL_INSTANTIATE_CONV_POOL(T)                                                          \
+  template xt::xtensor<T, 4> to_dense<T>(const PooledRows<T>&);                                 \
   template void conv_pool_sparse_forward<T>(const Conv2d<T>&, const xt::xtensor<T, 4>&,         \
-                                            xt::xtensor<T, 4>&, std::vector<T>&,                \
-                                            ConvPoolScratch<T>&);                               \
+                                            PooledRows<T>&, ConvPoolScratch<T>&);               \
   template void conv_pool_sparse_backward<T>(Conv2d<T>&, const xt::xtensor<T, 4>&,              \
-                                             const std::vector<T>&,                             \
-                                             const xt::xtensor<T, 4>&, ConvPoolScratch<T>&);
+                                             const PooledRows<T>&, const std::vector<T>&,       \
+                                             const std::vector<T>&, ConvPoolScratch<T>&);
 FGBDL_INSTANTIATE_CONV_POOL(float)
 FGBDL_INSTANTIATE_CONV_POOL(double)
 #undef FGBDL_INSTANTIATE_CONV_POOL

@@ -5,26 +5,29 @@
 // with the convolution's sparse-input path, computed one image at a time so
 // that the convolution output [H, W, Cout] (50 KB for a 28 x 28 x 16 image)
 // never leaves the cache, and with the pooling's arg-max kept for each
-// pooled value, so that the backward pass needs neither the
-// convolution output nor its gradient: each pooled gradient dp[n, w, c]
-// reaches dW through the one conv output it came from. On the E3.1 images
-// (11 lit pixels of 784 on average) this removes four passes over the
-// [B*k, 28, 28, 16] conv output and its gradient (40 MB each at k = 4).
-// Windows that no non-zero reaches through the kernel hold the bias in all
-// four entries, so their max is the bias and their arg-max the first entry
-// without computing them (87% of the windows of a line image on average).
+// pooled value, so that the backward pass needs neither the convolution
+// output nor its gradient: each pooled gradient dp[n, w, c] reaches dW
+// through the one conv output it came from.
 //
-// Results: p and the arg-max are bit-identical to the composition of the
-// lib/nn layers (same sums in the same order, same comparisons; ties go to
-// the first entry in row-major window order). dW is equal too for finite
-// gradients (the composition only adds further zeros); db sums the same
-// values in another order (rounding only). dx is not computed: the input
-// is data.
+// The output is not a dense tensor but "bias plus rows" (PooledRows): a
+// pooling window that no non-zero of x reaches through the kernel holds the
+// bias in all four entries, so its max is exactly the bias (and its arg-max
+// the first entry); only the other windows, "touched" (13% of the 196
+// windows of an E3.1 line image on average, 11 lit pixels of 784), are
+// computed and listed, one row of Cout values each. The next block
+// (tuple_second_block.h) exploits the same structure: p = bias + a sparse
+// correction.
+//
+// Results: the listed values and arg-maxes are bit-identical to the
+// composition of the lib/nn layers (same sums in the same order, same
+// comparisons; ties go to the first entry in row-major window order). dW is
+// equal too for finite gradients (the composition only adds further zeros).
+// dx is not computed: the input is data.
 //
 // Shapes: x [N, H, W, Cin] with H, W even;  W [KH, KW, Cin, Cout] odd;
-// p, dp [N, H/2, W/2, Cout];  argmax [N * H/2 * W/2 * Cout], values 0..3
-// stored as T (the row-major position in the window: (0,0), (0,1), (1,0),
-// (1,1); T rather than a byte so that the loops using it vectorize).
+// p (as PooledRows) [N, H/2, W/2, Cout]; its arg-max values 0..3 stored as T
+// (the row-major position in the window: (0,0), (0,1), (1,0), (1,1); T
+// rather than a byte so that the loops using it vectorize).
 #ifndef EXPERIMENTS_SEC3_DECOMPOSITION_TUPLE_FIRST_BLOCK_H_
 #define EXPERIMENTS_SEC3_DECOMPOSITION_TUPLE_FIRST_BLOCK_H_
 
@@ -36,29 +39,52 @@
 
 namespace fgbdl {
 
+// A tensor p [N, Hp, Wp, C] that equals `base` (one value per channel) at
+// every pixel except the listed ones: image n's rows are begin[n] ..
+// begin[n+1] - 1, row r is pixel window[r] = i * Wp + j (increasing within
+// an image) with values value[r * C .. r * C + C - 1]. argmax[r * C + c] is
+// the first block's pooling arg-max of that value.
+template <class T>
+struct PooledRows {
+  std::size_t N = 0, Hp = 0, Wp = 0, C = 0;
+  std::vector<T> base;                // [C]
+  std::vector<std::uint32_t> begin;   // [N + 1]
+  std::vector<std::uint32_t> window;  // [rows]
+  std::vector<T> value;               // [rows * C]
+  std::vector<T> argmax;              // [rows * C]
+  std::size_t rows() const { return window.size(); }
+};
+
+// p as a dense tensor [N, Hp, Wp, C] (for tests).
+template <class T>
+xt::xtensor<T, 4> to_dense(const PooledRows<T>& p);
+
 // Buffers of the fused block (reused across calls).
 template <class T>
 struct ConvPoolScratch {
-  std::vector<T> conv;                 // one image's convolution output [H, W, Cout]
+  std::vector<T> conv;                  // one image's convolution output [H, W, Cout]
   std::vector<std::uint32_t> nz_index;  // one image's non-zero entries (flat index in the image)
   std::vector<T> nz_value;
   std::vector<std::uint8_t> touched;    // pooling windows reached by a non-zero
+  std::vector<std::int32_t> row_of;     // backward: the row of each window of one image, or -1
 };
 
-// p = maxpool2d(conv2d(x)) and the pooling arg-max. `p` is resized only when
-// its shape differs. Throws std::invalid_argument on shape mismatches or odd
+// p = maxpool2d(conv2d(x)) as bias plus the touched windows, with the
+// pooling arg-max. Throws std::invalid_argument on shape mismatches or odd
 // H, W.
 template <class T>
 void conv_pool_sparse_forward(const Conv2d<T>& layer, const xt::xtensor<T, 4>& x,
-                              xt::xtensor<T, 4>& p, std::vector<T>& argmax,
-                              ConvPoolScratch<T>& scratch);
+                              PooledRows<T>& p, ConvPoolScratch<T>& scratch);
 
-// Given dp = dL/dp: layer.dW and layer.db (overwritten), from x and the
-// arg-max of the forward pass on the same x.
+// Given the gradient dL/dp at the listed rows of p (dvalue [rows * Cout])
+// and its sum over every pixel of every image, listed or not (dsum
+// [Cout]): layer.dW and layer.db (overwritten), from x and p as the forward
+// pass on the same x left them. db = dsum: every pooled value, the bias
+// ones included, comes from one conv output, which adds b once.
 template <class T>
 void conv_pool_sparse_backward(Conv2d<T>& layer, const xt::xtensor<T, 4>& x,
-                               const std::vector<T>& argmax,
-                               const xt::xtensor<T, 4>& dp, ConvPoolScratch<T>& scratch);
+                               const PooledRows<T>& p, const std::vector<T>& dvalue,
+                               const std::vector<T>& dsum, ConvPoolScratch<T>& scratch);
 
 }  // namespace fgbdl
 

@@ -6,7 +6,6 @@
 #include <stdexcept>
 
 #include "lib/nn/loss.h"
-#include "lib/nn/maxpool2d.h"
 #include "lib/nn/relu.h"
 #include "lib/nn/sigmoid.h"
 
@@ -93,11 +92,10 @@ template <class T>
 void n1_forward(const TupleNetwork<T>& net, const xt::xtensor<T, 4>& images,
                 TupleWorkspace<T>& ws) {
   const std::size_t N = images.shape(0);
-  // The line images have ~11 of 784 pixels lit: the first convolution scatters the lit
-  // pixels, fused with the first pooling.
-  conv_pool_sparse_forward(net.conv1, images, ws.p1, ws.argmax1, ws.first_block);
-  conv2d_forward(net.conv2, ws.p1, ws.c2, ws.scratch);
-  maxpool2d_forward(ws.c2, ws.p2);
+  // The line images have ~11 of 784 pixels lit: the first block scatters
+  // them, the second convolves conv1's bias field once and the listed rows.
+  conv_pool_sparse_forward(net.conv1, images, ws.p1, ws.first_block);
+  conv_pool_rows_forward(net.conv2, ws.p1, ws.p2, ws.argmax2, ws.second_block);
   reshape_copy(ws.p2, ws.flat, std::array<std::size_t, 2>{N, kFlatSize});
   dense_forward(net.fc1, ws.flat, ws.z3);
   relu_forward(ws.z3, ws.a3);
@@ -144,9 +142,9 @@ T tuple_loss_and_gradients(TupleNetwork<T>& net, const LineTupleBatch<T>& batch,
   relu_backward(ws.z3, ws.da3, ws.dz3);
   dense_backward(net.fc1, ws.flat, ws.dz3, &ws.dflat);
   reshape_copy(ws.dflat, ws.dp2, ws.p2.shape());
-  maxpool2d_backward(ws.c2, ws.dp2, ws.dc2);
-  conv2d_backward(net.conv2, ws.p1, ws.dc2, &ws.dp1, ws.scratch);
-  conv_pool_sparse_backward(net.conv1, images, ws.argmax1, ws.dp1, ws.first_block);
+  conv_pool_rows_backward(net.conv2, ws.p1, ws.argmax2, ws.dp2, ws.dp1_rows, ws.dp1_sum,
+                          ws.second_block);
+  conv_pool_sparse_backward(net.conv1, images, ws.p1, ws.dp1_rows, ws.dp1_sum, ws.first_block);
   return loss;
 }
 

@@ -17,9 +17,12 @@
 // One batch of B tuples runs N1 on all B*k images at once (tuple b's images
 // are rows b*k .. b*k+k-1, lib/data/line_images.h), so the gradients of
 // N1's shared weights sum the contributions of all k copies in one pass.
-// The first convolution and pooling run fused over the sparse line images
-// (tuple_first_block.h: the same numbers as lib/nn's conv2d and maxpool2d
-// layers, without materializing the [B*k, 28, 28, 16] conv output).
+// Both convolution + pooling blocks run fused and sparse (the same numbers
+// as lib/nn's conv2d and maxpool2d layers up to rounding): the first
+// scatters the ~11 lit pixels of each line image and lists the ~25 pooled
+// pixels that differ from conv1's bias (tuple_first_block.h); the second
+// convolves that bias-plus-rows input as the constant field's convolution
+// plus the rows' (tuple_second_block.h), about 1/8 of the dense work.
 //
 // Losses (hinge, mean over the batch, lib/nn/loss.h):
 //   end-to-end:     L = (1/B) sum_b [1 - y_b out_b]_+
@@ -54,6 +57,7 @@
 #include <xtensor/xtensor.hpp>
 
 #include "experiments/sec3_decomposition/tuple_first_block.h"
+#include "experiments/sec3_decomposition/tuple_second_block.h"
 #include "lib/core/rng.h"
 #include "lib/data/line_images.h"
 #include "lib/nn/conv2d.h"
@@ -95,15 +99,17 @@ template <class T>
 struct TupleWorkspace {
   using T4 = xt::xtensor<T, 4>;
   using T2 = xt::xtensor<T, 2>;
-  T4 p1, c2, p2;               // [N,14,14,16] [N,14,14,16] [N,7,7,16]
-  std::vector<T> argmax1;      // the first pooling's arg-max (tuple_first_block.h)
+  PooledRows<T> p1;            // [N,14,14,16] as conv1's bias plus rows (tuple_first_block.h)
+  T4 p2;                       // [N,7,7,16]
+  std::vector<T> argmax2;      // the second pooling's arg-max (tuple_second_block.h)
   T2 flat, z3, a3, z4, a4;     // [N,784] [N,50] [N,50] [N,100] [N,100]
   T2 score;                    // [N,1]: the image scores
   T2 scores_by_tuple, s, z5, a5, out;  // [B,k] [B,k] (sigmoid) [B,100] [B,100] [B,1]
   T2 dout, da5, dz5, ds, dscores, dscore, dscore_image, da4, dz4, da3, dz3, dflat;
-  T4 dp2, dc2, dp1;
-  Conv2dScratch<T> scratch;
+  T4 dp2;
+  std::vector<T> dp1_rows, dp1_sum;  // dL/dp1 at p1's rows, and summed over all pixels
   ConvPoolScratch<T> first_block;
+  ConvRowsScratch<T> second_block;
 };
 
 // N1 on a batch of N images [N, 28, 28, 1]: ws.score [N, 1].

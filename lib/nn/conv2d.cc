@@ -1,16 +1,13 @@
 #include "lib/nn/conv2d.h"
 
-#include <cblas.h>
-
 #include <algorithm>
 #include <array>
-#include <climits>
 #include <cmath>
 #include <cstring>
 #include <stdexcept>
 #include <string>
-#include <type_traits>
 
+#include "lib/nn/gemm.h"
 #include "lib/nn/shape_check.h"
 
 namespace fgbdl {
@@ -24,31 +21,6 @@ using nn_detail::throw_shape;
 // floats, 320 KiB each for the 5x5x16x16 layer) in L2. Fixed, so that the
 // accumulation order of dW never depends on the batch.
 constexpr std::size_t kChunkPixels = 1024;
-
-// C[M,N] = op(A) op(B) + beta C on row-major storage with leading
-// dimensions lda, ldb, ldc (BLAS semantics: beta == 0 overwrites C).
-template <class T>
-void gemm(bool trans_a, bool trans_b, std::size_t M, std::size_t N, std::size_t K, const T* A,
-          std::size_t lda, const T* B, std::size_t ldb, T beta, T* C, std::size_t ldc) {
-  if (M == 0 || N == 0) return;
-  if (K == 0) {
-    for (std::size_t i = 0; i < M; ++i) {
-      for (std::size_t j = 0; j < N; ++j) C[i * ldc + j] = beta == T(0) ? T(0) : beta * C[i * ldc + j];
-    }
-    return;
-  }
-  if (M > INT_MAX || N > INT_MAX || K > INT_MAX || lda > INT_MAX || ldb > INT_MAX || ldc > INT_MAX)
-    throw std::invalid_argument("conv2d: matrix dimension beyond BLAS's int range");
-  const auto ta = trans_a ? CblasTrans : CblasNoTrans, tb = trans_b ? CblasTrans : CblasNoTrans;
-  const int m = static_cast<int>(M), n = static_cast<int>(N), k = static_cast<int>(K);
-  if constexpr (std::is_same_v<T, float>) {
-    cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, 1.0f, A, static_cast<int>(lda), B,
-                static_cast<int>(ldb), beta, C, static_cast<int>(ldc));
-  } else {
-    cblas_dgemm(CblasRowMajor, ta, tb, m, n, k, 1.0, A, static_cast<int>(lda), B,
-                static_cast<int>(ldb), beta, C, static_cast<int>(ldc));
-  }
-}
 
 // Grows v to at least n elements (never shrinks: no reallocation once the
 // largest size has been seen).

@@ -1,14 +1,12 @@
 #include "lib/nn/dense.h"
 
-#include <cblas.h>
-
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <stdexcept>
 #include <string>
-#include <type_traits>
 
+#include "lib/nn/gemm.h"
 #include "lib/nn/shape_check.h"
 
 namespace fgbdl {
@@ -16,27 +14,6 @@ namespace {
 
 using nn_detail::shape_str;
 using nn_detail::throw_shape;
-
-// C[M,N] = op(A) op(B) + beta C on row-major storage, op(A) [M,K], op(B)
-// [K,N] (BLAS semantics: beta == 0 overwrites C). Empty dimensions are
-// handled here because BLAS rejects leading dimensions of 0.
-template <class T>
-void gemm(bool trans_a, bool trans_b, std::size_t M, std::size_t N, std::size_t K, const T* A,
-          const T* B, T beta, T* C) {
-  if (M == 0 || N == 0) return;
-  if (K == 0) {
-    for (std::size_t i = 0; i < M * N; ++i) C[i] = beta == T(0) ? T(0) : beta * C[i];
-    return;
-  }
-  const auto ta = trans_a ? CblasTrans : CblasNoTrans, tb = trans_b ? CblasTrans : CblasNoTrans;
-  const int m = static_cast<int>(M), n = static_cast<int>(N), k = static_cast<int>(K);
-  const int lda = trans_a ? m : k, ldb = trans_b ? k : n;
-  if constexpr (std::is_same_v<T, float>) {
-    cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, 1.0f, A, lda, B, ldb, beta, C, n);
-  } else {
-    cblas_dgemm(CblasRowMajor, ta, tb, m, n, k, 1.0, A, lda, B, ldb, beta, C, n);
-  }
-}
 
 // Throws unless W is [in, out], b is [out], and x is [*, in].
 template <class T>
