@@ -77,19 +77,22 @@ Plot e5_fit(const std::vector<Run>& all) {
       absl::StrAppend(&predicted, num(r[i]), " ", num(pred[i]), "\n");
       if (has_tilde) absl::StrAppend(&tilde, num(r[i]), " ", num(ut[i]), "\n");
     }
+    // The learned output solid and coloured, ũ thin, grey and solid, the
+    // target u dashed and dark, drawn last so that its dashes stay visible
+    // where the learned output matches it.
     Panel panel;
     panel.settings = absl::StrFormat("set title '%s'\n", s.title);
     panel.curves.push_back(absl::StrFormat(
-        "dat index %d using 1:2 with lines lw 5 lc rgb '#b8b8b8' title 'target u(r)'",
-        p.add_block(target)));
+        "dat index %d using 1:2 with lines lw 3 lc rgb '%s' title 'learned'",
+        p.add_block(predicted), color(s.color)));
     if (has_tilde) {
       panel.curves.push_back(absl::StrFormat(
-          "dat index %d using 1:2 with lines lw 1.5 dt 2 lc rgb '#444444' title 'ũ(r)'",
+          "dat index %d using 1:2 with lines lw 1.5 lc rgb '#9a9a9a' title 'ũ(r)'",
           p.add_block(tilde)));
     }
     panel.curves.push_back(absl::StrFormat(
-        "dat index %d using 1:2 with lines lw 1.6 lc rgb '%s' title 'learned'",
-        p.add_block(predicted), color(s.color)));
+        "dat index %d using 1:2 with lines lw 1.8 dt 2 lc rgb '#222222' title 'target u(r)'",
+        p.add_block(target)));
     p.panels.push_back(panel);
   }
   if (p.panels.empty()) missing("claim e5_fit with configs approx, e2e, multiclass, forward_only",
@@ -101,10 +104,10 @@ Plot e5_fit(const std::vector<Run>& all) {
   p.layout = "margins 0.07,0.98,0.05,0.96 spacing 0.08,0.08";
   p.settings = "set xlabel 'r'\nset ylabel 'output'\nset key top left font ',9' spacing 0.85\n";
   p.caption = absl::StrCat(
-      "Each learner's prediction (coloured) on held-out points against $r = v^{*\\top} x + b^*$, "
-      "over the step function $u(r)$ it should reproduce (thick grey), zoomed around the mean of "
-      "$r$ as the paper's figure; for the sigmoid approximation, also $\\tilde u(r)$ (dashed) at "
-      "the target's parameters. Panels (d) and (f) zoom further, at $|r - b^*| \\le 0.03$, where "
+      "Each learner's prediction (coloured, solid) on held-out points against "
+      "$r = v^{*\\top} x + b^*$, with the step function $u(r)$ it should reproduce (dashed), "
+      "zoomed around the mean of $r$ as the paper's figure; for the sigmoid approximation, also "
+      "$\\tilde u(r)$ (thin grey) at the target's parameters. Panels (d) and (f) zoom further, at $|r - b^*| \\le 0.03$, where "
       "the multi-class boundary blurs. ",
       seed_phrase(1, seeds_of(p.runs), ""));
   return p;

@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "lib/io/results.h"
 #include "reports/json.h"
 
 namespace fgbdl::report {
@@ -124,13 +125,31 @@ void load_root(const Json& entry, const std::string& inputs_path, std::vector<Ru
         run.args = args;
         const std::string manifest_path = run.dir + "/manifest.json";
         const std::string metrics_path = run.metrics_path();
-        run.metrics = parse_metrics(metrics_path, read_input(metrics_path, target), target);
+        const std::string metrics_text = read_input(metrics_path, target);
+        run.metrics = parse_metrics(metrics_path, metrics_text, target);
         run.manifest = parse_manifest(manifest_path, read_input(manifest_path, target), target);
         const Manifest& m = run.manifest;
         if (m.claim != run.claim || m.config != run.config || m.seed != run.seed) {
           refuse(manifest_path,
                  absl::StrCat("describes ", m.claim, "/", m.config, "/seed-", m.seed,
                               " but sits in ", run.claim, "/", run.config, "/seed-", run.seed),
+                 target);
+        }
+        // A table cut at a row end, or replaced, still parses: the run
+        // recorded what it wrote.
+        const std::size_t rows = run.metrics.rows.size();
+        if (static_cast<std::int64_t>(rows) != m.metrics_rows) {
+          refuse(metrics_path,
+                 absl::StrCat(rows, rows == 1 ? " data row" : " data rows", ", but ",
+                              manifest_path, " records ", m.metrics_rows,
+                              " (cut short or changed after the run)"),
+                 target);
+        }
+        const std::string hash = fnv1a64_hex(metrics_text);
+        if (hash != m.metrics_fnv1a64) {
+          refuse(metrics_path,
+                 absl::StrCat("FNV-1a/64 of the file is ", hash, ", but ", manifest_path,
+                              " records ", m.metrics_fnv1a64, " (changed after the run)"),
                  target);
         }
         runs.push_back(std::move(run));
@@ -271,8 +290,28 @@ Manifest parse_manifest(const std::string& path, const std::string& text,
   m.wall_time_s = number_member(j, "wall_time_s", path, target);
   m.peak_rss_mib = number_member(j, "peak_rss_mib", path, target);
   m.package_version = string_member(j, "package_version", path, target);
+  m.metrics_rows = int_member(j, "metrics_rows", path, target);
+  m.metrics_fnv1a64 = string_member(j, "metrics_fnv1a64", path, target);
+  const Json& settings = member(j, "settings", Json::Kind::kObject, path, target);
   if (m.status != "complete" && m.status != "diverged") {
     refuse(path, absl::StrCat("status is '", m.status, "'; allowed: complete, diverged"), target);
+  }
+  if (m.metrics_rows < 1) {
+    refuse(path, absl::StrCat("metrics_rows is ", m.metrics_rows, "; allowed: at least 1"), target);
+  }
+  if (m.metrics_fnv1a64.size() != 16 ||
+      m.metrics_fnv1a64.find_first_not_of("0123456789abcdef") != std::string::npos) {
+    refuse(path,
+           absl::StrCat("metrics_fnv1a64 is '", m.metrics_fnv1a64.substr(0, 40),
+                        "'; allowed: 16 lowercase hex digits"),
+           target);
+  }
+  if (const Json* steps = settings.find("steps")) {
+    if (steps->kind != Json::Kind::kNumber || steps->number != std::floor(steps->number) ||
+        steps->number < 0 || steps->number > 9e15) {
+      refuse(path, "settings field \"steps\" is not a non-negative integer", target);
+    }
+    m.steps = static_cast<std::int64_t>(steps->number);
   }
   return m;
 }

@@ -51,10 +51,17 @@ struct Metrics {
 Metrics parse_metrics(const std::string& path, const std::string& text, const std::string& target);
 
 // manifest.json: the fields lib/io/results.h writes; all are required.
+// metrics_rows and metrics_fnv1a64 describe the metrics.csv the run wrote
+// (load_inputs refuses a metrics.csv that does not match them); `steps` is
+// the "steps" entry of the run's settings, -1 if it records none (runs that
+// do not train).
 struct Manifest {
   std::string claim, config, profile, status, git_commit, compiler, blas, package_version;
   std::int64_t seed = 0, diverged_step = -1, threads = 0;
   double wall_time_s = 0, peak_rss_mib = 0;
+  std::int64_t metrics_rows = 0;
+  std::string metrics_fnv1a64;  // 16 lowercase hex digits
+  std::int64_t steps = -1;
 };
 Manifest parse_manifest(const std::string& path, const std::string& text,
                         const std::string& target);

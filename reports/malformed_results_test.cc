@@ -1,11 +1,15 @@
 // Malformed results as a property of the report generator (//reports:report,
 // reports/report.h): from a valid minimal set of inputs (every figure's runs,
 // with only the columns the figures read), one generated corruption of one
-// metrics.csv or manifest.json — truncated at a random byte, emptied,
-// deleted, a number replaced by a word, a column dropped, a ragged row, a
+// metrics.csv or manifest.json — truncated at a random byte (a metrics.csv
+// also exactly at a row end), emptied, deleted, a number replaced by a word,
+// a column dropped, a ragged row, a whole row dropped, one digit changed, a
 // required manifest key removed, JSON syntax broken — makes generate() throw
 // BadInput naming that file and the target that made it, and leaves no
 // report (the output directory is not created, no partial sibling left).
+// A metrics.csv that is still a well-formed table (cut at a row end, a row
+// dropped, a digit changed) is refused because it no longer matches the row
+// count and FNV-1a/64 hash its manifest.json records (lib/io/results.h).
 //
 // Plan-only: the generator is given a gnuplot that does not exist, so inputs
 // it accepts fail at the first drawing with std::runtime_error, which this
@@ -205,9 +209,13 @@ enum Kind {
   kRaggedRow,
   kDropManifestKey,
   kBreakJson,
+  kDropRow,
+  kChangeDigit,
+  kCutAtRowEnd,
 };
-const char* kKindNames[] = {"truncate",  "empty",      "delete",           "non-numeric",
-                            "drop column", "ragged row", "drop manifest key", "break JSON"};
+const char* kKindNames[] = {"truncate",   "empty",      "delete",           "non-numeric",
+                            "drop column", "ragged row", "drop manifest key", "break JSON",
+                            "drop row",    "change digit", "cut at row end"};
 
 // Applies corruption `kind` to `text` (a metrics.csv or manifest.json) with
 // the generated choices `pick`; returns false if it does not apply (the
@@ -233,8 +241,9 @@ bool corrupt(Kind kind, bool csv, std::string* text, const std::vector<std::size
       return true;
     case kNonNumeric: {
       if (!csv) {  // a number field of the manifest becomes a word
-        const std::vector<std::string> fields = {"\"seed\": ", "\"threads\": ", "\"wall_time_s\": ",
-                                                 "\"peak_rss_mib\": ", "\"diverged_step\": "};
+        const std::vector<std::string> fields = {
+            "\"seed\": ",         "\"threads\": ",       "\"wall_time_s\": ",
+            "\"peak_rss_mib\": ", "\"diverged_step\": ", "\"metrics_rows\": "};
         const std::string key = fields[pick[0] % fields.size()];
         const std::size_t at = t.find(key);
         if (at == std::string::npos) return false;
@@ -279,8 +288,10 @@ bool corrupt(Kind kind, bool csv, std::string* text, const std::vector<std::size
     case kDropManifestKey: {
       if (csv) return false;
       const std::vector<std::string> required = {
-          "claim", "config", "seed", "profile", "status", "diverged_step", "git_commit",
-          "compiler", "blas", "threads", "wall_time_s", "peak_rss_mib", "package_version"};
+          "claim",        "config",       "seed",         "profile",
+          "status",       "diverged_step", "git_commit",  "compiler",
+          "blas",         "threads",      "wall_time_s",  "peak_rss_mib",
+          "package_version", "metrics_rows", "metrics_fnv1a64", "settings"};
       const std::string key = required[pick[0] % required.size()];
       const auto line = std::find_if(lines.begin(), lines.end(), [&](const std::string& l) {
         return absl::StartsWith(l, absl::StrCat("  \"", key, "\": "));
@@ -328,6 +339,36 @@ bool corrupt(Kind kind, bool csv, std::string* text, const std::vector<std::size
           return true;
       }
     }
+    case kDropRow: {
+      // A whole data row removed: still a well-formed table.
+      if (!csv || lines.size() < 3) return false;
+      const std::size_t line = 1 + pick[0] % (lines.size() - 1);
+      *what = absl::StrCat("line ", line + 1, " of ", lines.size(), " removed");
+      lines.erase(lines.begin() + line);
+      break;
+    }
+    case kChangeDigit: {
+      // One digit of a data row becomes another: same shape, other numbers.
+      if (!csv) return false;
+      const std::size_t body = t.find('\n') + 1;
+      std::vector<std::size_t> digits;
+      for (std::size_t i = body; i < t.size(); ++i)
+        if (t[i] >= '0' && t[i] <= '9') digits.push_back(i);
+      if (digits.empty()) return false;
+      const std::size_t at = digits[pick[0] % digits.size()];
+      const char to = static_cast<char>('0' + (t[at] - '0' + 1 + pick[1] % 9) % 10);
+      *what = absl::StrCat("byte ", at, " '", std::string(1, t[at]), "' -> '", std::string(1, to), "'");
+      (*text)[at] = to;
+      return true;
+    }
+    case kCutAtRowEnd: {
+      // Keeps the header and 1 to rows-1 rows: a shorter well-formed table.
+      if (!csv || lines.size() < 3) return false;
+      const std::size_t keep = 2 + pick[0] % (lines.size() - 2);  // lines kept
+      *what = absl::StrCat("cut after line ", keep, " of ", lines.size());
+      lines.resize(keep);
+      break;
+    }
     case kDelete:
       return false;  // handled by the caller
   }
@@ -336,10 +377,10 @@ bool corrupt(Kind kind, bool csv, std::string* text, const std::vector<std::size
 }
 
 // Corruptions tried and refused as asked, by kind (printed by the next test).
-std::map<std::string, int> tried, refused, skipped;
+std::map<std::string, int> tried, refused, not_applicable;
 
 // Each run of the property applies every kind of corruption once (to a file
-// drawn for it, restored afterwards): 100 runs, 800 corruptions.
+// drawn for it, restored afterwards): 100 runs, 1100 corruptions.
 RC_GTEST_PROP(MalformedResults,
               AnyCorruptedResultFileIsRefusedNamingTheFileAndItsTargetAndNothingIsWritten, ()) {
   const Fixture& f = fixture();
@@ -347,9 +388,10 @@ RC_GTEST_PROP(MalformedResults,
   const auto uniform = [](std::size_t n) {
     return *rc::gen::resize(100, rc::gen::inRange<std::size_t>(0, n));
   };
-  for (int k = kTruncate; k <= kBreakJson; ++k) {
+  for (int k = kTruncate; k <= kCutAtRowEnd; ++k) {
     const Kind kind = static_cast<Kind>(k);
-    const bool csv_only = kind == kDropColumn || kind == kRaggedRow;
+    const bool csv_only = kind == kDropColumn || kind == kRaggedRow || kind == kDropRow ||
+                          kind == kChangeDigit || kind == kCutAtRowEnd;
     const bool manifest_only = kind == kDropManifestKey || kind == kBreakJson;
     // f.files alternates metrics.csv, manifest.json.
     const std::size_t i = csv_only        ? 2 * uniform(f.files.size() / 2)
@@ -360,15 +402,18 @@ RC_GTEST_PROP(MalformedResults,
     const std::vector<std::size_t> pick = {uniform(1 << 20), uniform(1 << 20), uniform(1 << 20)};
     const std::string original = slurp(file.path);
     std::string text = original, what = "deleted";
-    if (kind != kDelete) RC_ASSERT(corrupt(kind, csv, &text, pick, &what));
-    // A table cut exactly after a row is a shorter well-formed table: nothing
-    // in the files tells it from a shorter run (no row count is recorded).
-    if (kind == kTruncate && csv && !text.empty() && text.back() == '\n' &&
-        std::count(text.begin(), text.end(), '\n') >= 2) {
-      ++skipped[kKindNames[kind]];
+    if (kind != kDelete && !corrupt(kind, csv, &text, pick, &what)) {
+      // Only a table of one data row has no row to drop or cut at.
+      RC_ASSERT(kind == kDropRow || kind == kCutAtRowEnd);
+      ++not_applicable[kKindNames[kind]];
       continue;
     }
     ++tried[kKindNames[kind]];
+    // A random cut that lands exactly after a row leaves a well-formed table.
+    if (kind == kTruncate && csv && !text.empty() && text.back() == '\n' &&
+        std::count(text.begin(), text.end(), '\n') >= 2) {
+      ++tried["truncate (at a row end)"];
+    }
     if (kind == kDelete) {
       fs::remove(file.path);
     } else {
@@ -386,6 +431,10 @@ RC_GTEST_PROP(MalformedResults,
     RC_ASSERT(!fs::exists(f.out));
     RC_ASSERT(!fs::exists(fs::path(f.out).parent_path()));  // nor a partial sibling
     ++refused[kKindNames[kind]];
+    if (kind == kTruncate && csv && !text.empty() && text.back() == '\n' &&
+        std::count(text.begin(), text.end(), '\n') >= 2) {
+      ++refused["truncate (at a row end)"];
+    }
   }
 }
 
@@ -394,15 +443,23 @@ RC_GTEST_PROP(MalformedResults,
 TEST(MalformedResults, CountsOfTheProperty) {
   int total = 0, ok = 0;
   for (const auto& [kind, n] : tried) {
-    std::printf("%-18s tried %4d refused as asked %4d skipped %d\n", kind.c_str(), n,
-                refused[kind], skipped[kind]);
+    std::printf("%-24s tried %4d refused as asked %4d (not applicable %d)\n", kind.c_str(), n,
+                refused[kind], not_applicable[kind]);
+    if (kind == "truncate (at a row end)") continue;  // also counted under "truncate"
     total += n;
     ok += refused[kind];
   }
-  RecordProperty("measured", absl::StrCat(ok, " of ", total, " corruptions refused as asked; ",
-                                          skipped["truncate"],
-                                          " cuts at a row end skipped (undetectable)"));
+  const int row_end = tried["cut at row end"] + tried["truncate (at a row end)"];
+  const int row_end_refused = refused["cut at row end"] + refused["truncate (at a row end)"];
+  RecordProperty("measured",
+                 absl::StrCat(ok, " of ", total, " corruptions refused as asked, among them ",
+                              row_end_refused, " of ", row_end,
+                              " metrics.csv cut exactly at a row end, ", refused["drop row"],
+                              " with a row dropped and ", refused["change digit"],
+                              " with a digit changed (row count and hash in the manifest)"));
   EXPECT_EQ(ok, total);
+  EXPECT_GT(row_end, 0);
+  EXPECT_EQ(row_end_refused, row_end);
 }
 
 }  // namespace

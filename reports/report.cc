@@ -72,6 +72,7 @@ table.discrepancies { font-size: 0.85em; } table.discrepancies td:first-child { 
 .claim-meta { font-size: 0.9em; color: #333; }
 figure.fig { margin: 1.5em 0; } figure.fig img { width: 100%; max-width: 760px; border: 1px solid #eee; }
 figcaption { font-size: 0.92em; } .regen { margin-top: 6px; color: #333; }
+.diverged { margin-top: 6px; color: #8a4b00; }
 .lead { font-size: 1.05em; color: #333; } nav ul { columns: 2; }
 .math-display { overflow-x: auto; }
 details pre { max-height: 320px; }
@@ -136,7 +137,7 @@ std::vector<std::string> distinct(const std::vector<Run>& runs, F field) {
 std::string profile_flag(const std::vector<const Run*>& runs) {
   bool paper = false;
   for (const Run* r : runs) paper = paper || r->manifest.profile == "paper";
-  return paper ? "--define=profile=paper " : "";
+  return paper ? "--config=paper " : "";
 }
 
 std::string shell_word(const std::string& s) {
@@ -227,7 +228,13 @@ std::string claim_html(const Page& p, const Claim& c) {
 
 std::string figure_html(const Page& p, const Plot& plot) {
   std::string runs;
+  std::vector<std::string> diverged;
+  std::set<const Run*> noted;
   for (const Run* r : plot.runs) {
+    if (r->manifest.status == "diverged" && noted.insert(r).second) {
+      diverged.push_back(absl::StrCat("<code>", e(r->claim), "/", e(r->config), "/seed-", r->seed,
+                                      "</code> diverged at step ", r->manifest.diverged_step));
+    }
     std::vector<std::string> words = {"bazel", "run", r->binary, "--", "--out=\"$PWD/results\""};
     for (const std::string& a : r->args) words.push_back(shell_word(a));
     absl::StrAppend(&runs, "<li><code>", e(r->claim), "/", e(r->config), "/seed-", r->seed,
@@ -239,6 +246,12 @@ std::string figure_html(const Page& p, const Plot& plot) {
       plot.name, ".svg\" style=\"max-width: ", plot.width, "px\" alt=\"", e(plot.title),
       "\">\n<figcaption><strong>Figure ", p.figure_number.at(plot.name), ". ", e(plot.title),
       ".</strong> ", inline_html(plot.caption),
+      diverged.empty()
+          ? std::string()
+          : absl::StrCat("\n<div class=\"diverged nomath\"><strong>Diverged:</strong> ",
+                         absl::StrJoin(diverged, "; "),
+                         " (its loss became non-finite there; non-finite values are left out of "
+                         "the figure).</div>"),
       "\n<div class=\"regen\">Regenerate: <code>bazel run ", profile_flag(plot.runs),
       e(p.in.report_target), "</code> (drawn by <code>",
       plot.dot.empty() ? absl::StrCat("figures/data/", plot.name, ".gp</code> from <code>figures/data/",
@@ -311,23 +324,98 @@ std::string claims_table_html(const Page& p) {
   return out + "</table>\n";
 }
 
+std::string steps_text(std::int64_t steps) {
+  return steps < 0 ? std::string("—") : absl::StrCat(steps);
+}
+
+std::string status_text(const Manifest& m) {
+  return m.status == "diverged" ? absl::StrCat("diverged at step ", m.diverged_step) : m.status;
+}
+
+// Ranges of consecutive integers: "1–3, 7".
+std::string ranges(const std::set<std::int64_t>& xs) {
+  std::vector<std::string> out;
+  for (auto it = xs.begin(); it != xs.end();) {
+    const std::int64_t first = *it;
+    std::int64_t last = first;
+    for (++it; it != xs.end() && *it == last + 1; ++it) last = *it;
+    out.push_back(first == last ? absl::StrCat(first)
+                                : absl::StrCat(first, last == first + 1 ? ", " : "–", last));
+  }
+  return absl::StrJoin(out, ", ");
+}
+
+// One row per experiment (the claim stem of its result folders), then one
+// row per run; every number from the runs' manifest.json.
 std::string compute_html(const Page& p) {
+  struct Summary {
+    std::set<std::string> profiles, binaries;
+    std::set<std::int64_t> seeds, steps, threads;
+    int runs = 0, diverged = 0;
+    bool untrained = false;  // a run that records no steps
+    double wall = 0, peak = 0;
+  };
+  std::map<std::string, Summary> by_claim;
+  std::vector<std::string> order;
+  for (const Run& r : p.in.runs) {
+    const Manifest& m = r.manifest;
+    if (!by_claim.count(r.claim)) order.push_back(r.claim);
+    Summary& s = by_claim[r.claim];
+    s.profiles.insert(m.profile);
+    s.binaries.insert(r.binary);
+    s.seeds.insert(r.seed);
+    if (m.steps >= 0) {
+      s.steps.insert(m.steps);
+    } else {
+      s.untrained = true;
+    }
+    s.threads.insert(m.threads);
+    ++s.runs;
+    s.diverged += m.status == "diverged";
+    s.wall += m.wall_time_s;
+    s.peak = std::max(s.peak, m.peak_rss_mib);
+  }
+  auto joined = [](const auto& values) {
+    std::vector<std::string> out;
+    for (const auto& v : values) out.push_back(e(absl::StrCat(v)));
+    return out.empty() ? std::string("—") : absl::StrJoin(out, ", ");
+  };
   std::string out =
-      "<h2 id=\"compute\">Compute</h2>\n<p>One row per run, from its "
-      "<code>manifest.json</code>.</p>\n"
-      "<table class=\"compute "
-      "nomath\">\n<tr><th>Claim</th><th>Config</th><th>Seed</th><th>Profile</th>"
-      "<th>Status</th><th>Wall time (s)</th><th>Peak RSS "
-      "(MiB)</th><th>Threads</th><th>Target</th></tr>\n";
+      "<h2 id=\"compute\">Compute</h2>\n<p>From each run's <code>manifest.json</code>: first "
+      "one row per experiment (the runs of one result folder), then one row per run. "
+      "<em>Steps</em> are the training steps a run was set to (its settings' "
+      "<code>steps</code>; — for runs that do not train); wall times are summed over the "
+      "runs, peak memory is the largest of them.</p>\n"
+      "<table class=\"compute-summary nomath\">\n<tr><th>Experiment</th><th>Binary</th>"
+      "<th>Profile</th><th>Seeds</th><th>Runs</th><th>Steps</th><th>Total wall time (s)</th>"
+      "<th>Max peak RSS (MiB)</th><th>Threads</th></tr>\n";
+  for (const std::string& claim : order) {
+    const Summary& s = by_claim.at(claim);
+    std::string steps = joined(s.steps);
+    if (s.untrained && !s.steps.empty()) steps += ", —";
+    std::vector<std::string> binaries;
+    for (const std::string& b : s.binaries) binaries.push_back(absl::StrCat("<code>", e(b), "</code>"));
+    absl::StrAppend(&out, "<tr><td>", e(claim), "</td><td>", absl::StrJoin(binaries, "<br>"),
+                    "</td><td>", joined(s.profiles), "</td><td>", e(ranges(s.seeds)),
+                    "</td><td class=\"num\">", s.runs,
+                    s.diverged ? absl::StrCat(" (", s.diverged, " diverged)") : "",
+                    "</td><td>", steps, "</td><td class=\"num\">",
+                    absl::StrFormat("%.1f", s.wall), "</td><td class=\"num\">",
+                    absl::StrFormat("%.1f", s.peak), "</td><td>", joined(s.threads),
+                    "</td></tr>\n");
+  }
+  out +=
+      "</table>\n<table class=\"compute nomath\">\n<tr><th>Claim</th><th>Config</th>"
+      "<th>Seed</th><th>Profile</th><th>Status</th><th>Steps</th><th>Wall time (s)</th>"
+      "<th>Peak RSS (MiB)</th><th>Threads</th><th>Target</th></tr>\n";
   double total = 0;
   for (const Run& r : p.in.runs) {
     const Manifest& m = r.manifest;
     total += m.wall_time_s;
-    const std::string status =
-        m.status == "diverged" ? absl::StrCat("diverged at step ", m.diverged_step) : m.status;
     absl::StrAppend(&out, "<tr><td>", e(r.claim), "</td><td>", e(r.config),
                     "</td><td class=\"num\">", r.seed, "</td><td>", e(m.profile), "</td><td>",
-                    e(status), "</td><td class=\"num\">", absl::StrFormat("%.1f", m.wall_time_s),
+                    e(status_text(m)), "</td><td class=\"num\">", steps_text(m.steps),
+                    "</td><td class=\"num\">", absl::StrFormat("%.1f", m.wall_time_s),
                     "</td><td class=\"num\">", absl::StrFormat("%.1f", m.peak_rss_mib),
                     "</td><td class=\"num\">", m.threads, "</td><td><code>", e(r.target),
                     "</code></td></tr>\n");

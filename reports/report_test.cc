@@ -14,6 +14,7 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <tuple>
@@ -23,6 +24,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "absl/strings/strip.h"
 #include "gtest/gtest.h"
 #include "lib/io/results.h"
 #include "reports/figures.h"
@@ -190,6 +192,28 @@ void write_runs(const std::string& root, const std::string& claim,
     write_run(root, {claim, config, static_cast<std::uint64_t>(seed), "quick"}, table(config, seed),
               {{"steps", "2000"}}, {}, 1.5);
   }
+}
+
+// Replaces a run's metrics.csv with `csv` as a rerun of the run would: the
+// manifest's row count and hash follow (so the generator's checks of the
+// table itself are reached). Returns the metrics.csv path.
+std::string rewrite_metrics(const std::string& run_dir_path, const std::string& csv) {
+  const std::string metrics = run_dir_path + "/metrics.csv";
+  const std::string manifest = run_dir_path + "/manifest.json";
+  std::string m = slurp(manifest);
+  const auto replace_value = [&m](const std::string& key, const std::string& value) {
+    const std::string k = "\"" + key + "\": ";
+    const auto at = m.find(k);
+    ASSERT_NE(at, std::string::npos) << key;
+    const auto from = at + k.size();
+    m.replace(from, m.find_first_of(",\n}", from) - from, value);
+  };
+  const auto rows = std::count(csv.begin(), csv.end(), '\n') - 1;
+  replace_value("metrics_rows", absl::StrCat(rows));
+  replace_value("metrics_fnv1a64", json_quote(fnv1a64_hex(csv)));
+  write_file_atomically(metrics, csv);
+  write_file_atomically(manifest, m);
+  return metrics;
 }
 
 struct Fixture {
@@ -530,6 +554,9 @@ TEST(Report, WritesThePageEveryFigureTheClaimsAndKatex) {
                                 "title 'd = 5, exact'"));
   EXPECT_TRUE(absl::StrContains(html, "Dashed: the exact variance of the same network"));
   EXPECT_FALSE(fs::exists(f.dir + "/report/.out.partial-" + std::to_string(::getpid())));
+  // No run of this fixture diverged: no note, no such status.
+  EXPECT_FALSE(absl::StrContains(html, "Diverged:"));
+  EXPECT_FALSE(absl::StrContains(html, "diverged at step"));
 }
 
 TEST(Report, DrawsTheSection3Figures) {
@@ -699,6 +726,142 @@ TEST(Report, ClaimStatusComesFromTheVerdicts) {
       absl::StrContains(html, "output of l3_test"));  // a failed claim shows the test's output
 }
 
+// The HTML between the opening of element id="<id>" and its closing tag
+// `close` ("" if there is no such element).
+std::string element(const std::string& html, const std::string& id, const std::string& close) {
+  const auto from = html.find("id=\"" + id + "\"");
+  if (from == std::string::npos) return "";
+  const auto to = html.find(close, from);
+  return html.substr(from, to == std::string::npos ? std::string::npos : to - from);
+}
+
+// The compute table: one summary row per experiment (profile, seeds, runs,
+// steps, total wall time, largest peak memory, threads) above one row per
+// run with its steps. A run recorded as diverged (lib/io's RunStatus) is
+// shown as "diverged at step N" in its row, counted in its experiment's
+// summary row, and named in a note under the figure that draws it (the
+// fixture of WritesThePageEveryFigureTheClaimsAndKatex, without one, has no
+// such note).
+TEST(Report, TheComputeTableSummarisesEachExperimentAndADivergedRunShowsItsStep) {
+  const Fixture f = make_fixture("compute");
+  Table t({"step", "accuracy", "loss"});
+  for (int step = 0; step < 300; step += 100) t.add_row({double(step), 0.5 + step / 2000.0, 0.9});
+  t.add_row({300, std::nan(""), std::nan("")});
+  write_run(f.dir + "/runs/e21", {"e2_1_parity", "d10", 1, "quick"}, t, {{"steps", "2000"}},
+            {true, 300}, 0.75);
+  // A run whose settings record no steps (it does not train).
+  Table odd({"a"});
+  odd.add_row({1});
+  write_run(f.dir + "/runs/odd", {"x<script>", "<b>bold", 1, "quick"}, odd, {}, {}, 0.25);
+  generate(f.options());
+  const std::string html = slurp(f.out + "/index.html");
+  const std::string compute = element(html, "compute", "</main>");
+  ASSERT_FALSE(compute.empty());
+  // Summary rows.
+  EXPECT_TRUE(absl::StrContains(
+      compute,
+      "<th>Experiment</th><th>Binary</th><th>Profile</th><th>Seeds</th><th>Runs</th><th>Steps</th>"
+      "<th>Total wall time (s)</th><th>Max peak RSS (MiB)</th><th>Threads</th>"));
+  // e2_1_parity: 4 runs of 1.5 s and the diverged one of 0.75 s, seeds 1
+  // and 2, 2000 steps.
+  EXPECT_TRUE(absl::StrContains(
+      compute,
+      "<tr><td>e2_1_parity</td><td><code>//experiments/sec2_parity:e2_1_parity</code></td>"
+      "<td>quick</td><td>1, 2</td><td class=\"num\">5 (1 diverged)</td><td>2000</td>"
+      "<td class=\"num\">6.8</td><td class=\"num\">"))
+      << compute;
+  // e3_2_stocks: 8 runs of 1.5 s, seeds 1 and 2.
+  EXPECT_TRUE(absl::StrContains(
+      compute,
+      "<tr><td>e3_2_stocks</td><td><code>//experiments/sec3_decomposition:e3_2_stocks</code></td>"
+      "<td>quick</td><td>1, 2</td><td class=\"num\">8</td><td>2000</td>"
+      "<td class=\"num\">12.0</td>"))
+      << compute;
+  EXPECT_EQ(occurrences(compute, "<tr><td>e3_1_tuples</td><td><code>"), 1);
+  EXPECT_TRUE(absl::StrContains(
+      compute, "<tr><td>x&lt;script&gt;</td><td><code>//x:y</code></td><td>quick</td><td>1</td>"
+               "<td class=\"num\">1</td><td>—</td>"))
+      << compute;
+  // Per-run rows, with their steps.
+  EXPECT_TRUE(absl::StrContains(compute, "<th>Status</th><th>Steps</th><th>Wall time (s)</th>"));
+  EXPECT_TRUE(absl::StrContains(
+      compute, "<tr><td>e2_1_parity</td><td>d15</td><td class=\"num\">1</td><td>quick</td>"
+               "<td>complete</td><td class=\"num\">2000</td><td class=\"num\">1.5</td>"))
+      << compute;
+  EXPECT_TRUE(absl::StrContains(
+      compute,
+      "<tr><td>e2_1_parity</td><td>d10</td><td class=\"num\">1</td><td>quick</td>"
+      "<td>diverged at step 300</td><td class=\"num\">2000</td><td class=\"num\">0.8</td>"))
+      << compute;
+  EXPECT_EQ(occurrences(compute, "diverged at step"), 1);
+  EXPECT_TRUE(absl::StrContains(
+      compute, "<td>complete</td><td class=\"num\">—</td><td class=\"num\">0.2</td>"));
+  // The figure that draws the diverged run says so, once; the others do not.
+  const std::string figure = element(html, "fig-e2_1_parity", "</figure>");
+  ASSERT_FALSE(figure.empty());
+  EXPECT_TRUE(absl::StrContains(figure,
+                                "<strong>Diverged:</strong> <code>e2_1_parity/d10/seed-1</code> "
+                                "diverged at step 300 (its loss became non-finite there"))
+      << figure;
+  EXPECT_EQ(occurrences(figure, "diverged at step"), 1);
+  EXPECT_FALSE(absl::StrContains(element(html, "fig-t1_variance", "</figure>"), "Diverged"));
+}
+
+// The provenance section: the git commit of the source tree (--workspace;
+// here a fresh repository), the compiler and BLAS the runs recorded, the
+// Bazel version and the date of generation.
+TEST(Report, ThePageRecordsItsProvenance) {
+  Fixture f = make_fixture("provenance");
+  const std::string ws = f.dir + "/workspace";
+  fs::create_directories(ws);
+  write_file_atomically(ws + "/README", "a workspace\n");
+  const ProcessResult init = run_process({"git", "-C", ws, "init", "-q"}, "", true);
+  ASSERT_EQ(init.exit_code, 0) << init.output;
+  ASSERT_EQ(run_process({"git", "-C", ws, "add", "README"}, "", true).exit_code, 0);
+  const ProcessResult commit =
+      run_process({"git", "-C", ws, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit",
+                   "-q", "-m", "x"},
+                  "", true);
+  ASSERT_EQ(commit.exit_code, 0) << commit.output;
+  const ProcessResult head = run_process({"git", "-C", ws, "rev-parse", "HEAD"}, "", false);
+  ASSERT_EQ(head.exit_code, 0);
+  const std::string hash(absl::StripAsciiWhitespace(head.output));
+  ASSERT_EQ(hash.size(), 40u) << hash;
+  // Uncommitted changes: the commit is marked dirty.
+  write_file_atomically(ws + "/README", "changed\n");
+  Options o = f.options();
+  o.workspace = ws;
+  generate(o);
+  const std::string html = slurp(f.out + "/index.html");
+  const std::string prov = element(html, "provenance", "</table>");
+  ASSERT_FALSE(prov.empty());
+  EXPECT_LT(html.find("id=\"provenance\""), html.find("id=\"claims\""));
+  EXPECT_TRUE(absl::StrContains(prov, "<tr><th>Git commit of the source tree</th><td><code>" +
+                                          hash + "-dirty</code></td></tr>"))
+      << prov;
+  EXPECT_TRUE(absl::StrContains(
+      prov, "<tr><th>Compiler</th><td><code>" + escape_html(compiler_version()) + "</code>"))
+      << prov;
+  EXPECT_TRUE(absl::StrContains(
+      prov, "<tr><th>BLAS</th><td><code>" + escape_html(blas_config()) + "</code>"))
+      << prov;
+  EXPECT_TRUE(absl::StrContains(prov, "<tr><th>BLAS threads per run</th>")) << prov;
+  EXPECT_TRUE(absl::StrContains(prov, "<tr><th>Package version</th><td><code>0.1.0</code>"));
+  // Bazel: a version, or "unknown" when neither `bazel --version` nor dpkg says.
+  const auto b = prov.find("<tr><th>Bazel</th><td>");
+  ASSERT_NE(b, std::string::npos) << prov;
+  const std::string value = prov.substr(b + 22, prov.find("</td>", b + 22) - (b + 22));
+  EXPECT_TRUE(value == "unknown" || std::any_of(value.begin(), value.end(), ::isdigit)) << value;
+  // Generated: a UTC date and time.
+  const auto at = prov.find("<tr><th>Generated</th><td>");
+  ASSERT_NE(at, std::string::npos) << prov;
+  const std::string date = prov.substr(at + 26, 23);
+  EXPECT_TRUE(std::regex_match(date, std::regex(R"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC)"))) << date;
+  const Json doc = parse_json(slurp(f.out + "/claims.json"));
+  EXPECT_EQ(doc.find("git_commit")->string, hash + "-dirty");
+  EXPECT_EQ(doc.find("generated")->string, date);
+}
+
 TEST(Report, CollectsTheDiscrepancyTablesOfEveryText) {
   const Fixture f = make_fixture("discrepancies");
   generate(f.options());
@@ -790,8 +953,26 @@ struct Breakage {
 // file of the copy the report reads (the first root's).
 std::string set_examples(const Fixture& f, const std::string& csv) {
   for (const char* root : {"e31b", "e31a"})
-    write_file_atomically(f.run_of(root, "e3_1_examples", "grid", 1) + "/metrics.csv", csv);
+    rewrite_metrics(f.run_of(root, "e3_1_examples", "grid", 1), csv);
   return f.run_of("e31a", "e3_1_examples", "grid", 1) + "/metrics.csv";
+}
+
+// A copy of fixture `from` (its results, verdicts, texts and any report)
+// under TEST_TMPDIR/<name>: faster than writing a fixture afresh, which
+// syncs every file (lib/io's writer).
+Fixture clone(const Fixture& from, const std::string& name) {
+  Fixture f = from;
+  const std::string dir = absl::StrCat(std::getenv("TEST_TMPDIR"), "/", name);
+  fs::remove_all(dir);
+  fs::copy(from.dir, dir, fs::copy_options::recursive);
+  const auto moved = [&](std::string& s) { s = absl::StrReplaceAll(s, {{from.dir, dir}}); };
+  moved(f.dir);
+  moved(f.inputs);
+  moved(f.out);
+  for (std::string& e : f.run_entries) moved(e);
+  for (std::string& e : f.verdict_entries) moved(e);
+  f.write_inputs();
+  return f;
 }
 
 TEST(Report, RefusesMissingOrMalformedResultsNamingTheFileAndTarget) {
@@ -819,6 +1000,33 @@ TEST(Report, RefusesMissingOrMalformedResultsNamingTheFileAndTarget) {
          return p;
        },
        "empty file"},
+      {"metrics.csv cut exactly at a row end",
+       [](const Fixture& f) {
+         const std::string p = f.e21_metrics("d10", 1) + "/metrics.csv";
+         const std::string text = slurp(p);
+         write_file_atomically(p, text.substr(0, text.rfind('\n', text.size() - 2) + 1));
+         return p;
+       },
+       "10 data rows, but " },
+      {"metrics.csv with one value changed",
+       [](const Fixture& f) {
+         const std::string p = f.e21_metrics("d5", 1) + "/metrics.csv";
+         std::string text = slurp(p);
+         text[text.rfind(',') - 1] = text[text.rfind(',') - 1] == '1' ? '2' : '1';
+         write_file_atomically(p, text);
+         return p;
+       },
+       "FNV-1a/64 of the file is "},
+      {"manifest without the row count",
+       [](const Fixture& f) {
+         const std::string p = f.e21_metrics("d30", 1) + "/manifest.json";
+         std::string text = slurp(p);
+         const auto at = text.find("  \"metrics_rows\"");
+         text.erase(at, text.find('\n', at) + 1 - at);
+         write_file_atomically(p, text);
+         return p;
+       },
+       "required field \"metrics_rows\" is missing"},
       {"missing manifest",
        [](const Fixture& f) {
          const std::string p = f.e21_metrics("d15", 1) + "/manifest.json";
@@ -846,9 +1054,8 @@ TEST(Report, RefusesMissingOrMalformedResultsNamingTheFileAndTarget) {
        "the config name is not k<K>_e2e or k<K>_dec", "//reports:fixture_e3_1a"},
       {"e3_1_tuples without accuracy",
        [](const Fixture& f) {
-         const std::string p = f.run_of("e31b", "e3_1_tuples", "k3_dec", 1) + "/metrics.csv";
-         write_file_atomically(p, "step,acc,loss\n0,0.5,1\n");
-         return p;
+         return rewrite_metrics(f.run_of("e31b", "e3_1_tuples", "k3_dec", 1),
+                                "step,acc,loss\n0,0.5,1\n");
        },
        "no column 'accuracy' (columns: step,acc,loss)", "//reports:fixture_e3_1b"},
       {"example image label 0",
@@ -869,25 +1076,21 @@ TEST(Report, RefusesMissingOrMalformedResultsNamingTheFileAndTarget) {
        "no image with label -1", "//reports:fixture_e3_1a"},
       {"two copies of the example images that differ",
        [](const Fixture& f) {
-         const std::string p = f.run_of("e31b", "e3_1_examples", "grid", 1) + "/metrics.csv";
-         write_file_atomically(p, "image,label,row,col\n0,1,2,4\n8,-1,3,3\n");
-         return p;
+         return rewrite_metrics(f.run_of("e31b", "e3_1_examples", "grid", 1),
+                                "image,label,row,col\n0,1,2,4\n8,-1,3,3\n");
        },
        "the same run also comes from //reports:fixture_e3_1a", "//reports:fixture_e3_1b"},
       {"SNR without a positive value",
        [](const Fixture& f) {
-         const std::string p = f.run_of("snr", "e3_1_snr", "init", 1) + "/metrics.csv";
-         write_file_atomically(p,
-                               "k,snr_e2e,snr_dec,snr_e2e_script,snr_dec_script\n"
-                               "1,0.1,0,0.1,0.1\n2,0.01,-1e-9,0.01,0.1\n");
-         return p;
+         return rewrite_metrics(f.run_of("snr", "e3_1_snr", "init", 1),
+                                "k,snr_e2e,snr_dec,snr_e2e_script,snr_dec_script\n"
+                                "1,0.1,0,0.1,0.1\n2,0.01,-1e-9,0.01,0.1\n");
        },
        "no positive values in column 'snr_dec'", "//reports:fixture_e3_1_snr"},
       {"stocks without the loss",
        [](const Fixture& f) {
-         const std::string p = f.run_of("stocks", "e3_2_stocks", "k10_e2e", 1) + "/metrics.csv";
-         write_file_atomically(p, "step,objective\n0,-0.1\n");
-         return p;
+         return rewrite_metrics(f.run_of("stocks", "e3_2_stocks", "k10_e2e", 1),
+                                "step,objective\n0,-0.1\n");
        },
        "no column 'loss'", "//reports:fixture_e3_2"},
   };
@@ -896,9 +1099,7 @@ TEST(Report, RefusesMissingOrMalformedResultsNamingTheFileAndTarget) {
   ASSERT_EQ(good.run_binary().exit_code, 0);
   for (const Breakage& b : cases) {
     SCOPED_TRACE(b.name);
-    const Fixture f = make_fixture("refuse");
-    fs::create_directories(fs::path(f.out).parent_path());
-    fs::copy(good.out, f.out, fs::copy_options::recursive);
+    const Fixture f = clone(good, "refuse");  // the fixture and its report
     const std::string before = slurp(f.out + "/index.html");
     const std::string file = b.apply(f);
     const ProcessResult r = f.run_binary();

@@ -38,7 +38,8 @@ def sec2_runs():
 
     Returns:
       A select() over the run labels: the quick sweep by default, every
-      integer d under --define=profile=paper.
+      integer d under --config=paper (seed 1 only under
+      --config=paper_one_seed).
     """
     figure = [(d, s) for d in FIGURE_DS for s in FIGURE_SEEDS]
     quick = figure + [(d, 1) for d in QUICK_SWEEP if (d, 1) not in figure]
@@ -53,8 +54,10 @@ def sec2_runs():
     experiment_run(name = "t1_variance_seed1", binary = _T1, args = ["--seeds=1"], tags = ["manual"])
     experiment_run(name = "t2_linear_periodic_seed1", binary = _T2, args = ["--seeds=1"], tags = ["manual"])
     common = [":t1_variance_seed1", ":t2_linear_periodic_seed1"]
+    one_seed = [(d, s) for d, s in paper if s == 1]
     return select({
         "//tools:profile_paper": [":" + _parity_name(d, s) for d, s in paper] + common,
+        "//tools:profile_paper_one_seed": [":" + _parity_name(d, s) for d, s in one_seed] + common,
         "//conditions:default": [":" + _parity_name(d, s) for d, s in quick] + common,
     })
 

@@ -51,7 +51,8 @@ def sec3_runs():
 
     Returns:
       A select() over the run labels: one seed of e3_1_tuples by default,
-      three under --define=profile=paper.
+      three under --config=paper, one seed of everything under
+      --config=paper_one_seed.
     """
     for k in TUPLE_KS:
         for a in APPROACHES:
@@ -74,8 +75,11 @@ def sec3_runs():
     experiment_run(name = "e3_1_snr_seed1", binary = _SNR, args = ["--seeds=1"], tags = ["manual"])
     common = [":" + _stocks_name(k, e, s) for k in STOCK_KS for e in ESTIMATORS for s in STOCK_SEEDS]
     common.append(":e3_1_snr_seed1")
+    one_seed = [":" + _stocks_name(k, e, 1) for k in STOCK_KS for e in ESTIMATORS]
+    one_seed.append(":e3_1_snr_seed1")
     return select({
         "//tools:profile_paper": _tuples(PAPER_TUPLE_SEEDS) + common,
+        "//tools:profile_paper_one_seed": _tuples([1]) + one_seed,
         "//conditions:default": _tuples(QUICK_TUPLE_SEEDS) + common,
     })
 

@@ -27,6 +27,7 @@ SEC4_TESTS = [
     "t3_conditioning_test",
     "a5_linear_regression_test",
     "a6_patch_conditioning_test",
+    "whitening_test",
     "e4_1_encoders_test",
 ]
 
@@ -42,7 +43,7 @@ def sec4_runs():
 
     Returns:
       A select() over the run labels: seed 1 by default, seeds 1, 2, 3 under
-      --define=profile=paper.
+      --config=paper, seed 1 under --config=paper_one_seed.
     """
     for s in PAPER_SEEDS:
         experiment_run(
@@ -60,6 +61,7 @@ def sec4_runs():
             )
     return select({
         "//tools:profile_paper": _runs(PAPER_SEEDS),
+        "//tools:profile_paper_one_seed": _runs([1]),
         "//conditions:default": _runs(QUICK_SEEDS),
     })
 

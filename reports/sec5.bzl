@@ -30,7 +30,7 @@ def sec5_runs():
 
     Returns:
       A select() over the run labels: seed 1 by default, seeds 1, 2, 3 under
-      --define=profile=paper.
+      --config=paper, seed 1 under --config=paper_one_seed.
     """
     for s in PAPER_SEEDS:
         for a in APPROACHES:
@@ -46,6 +46,7 @@ def sec5_runs():
             )
     return select({
         "//tools:profile_paper": _runs(PAPER_SEEDS),
+        "//tools:profile_paper_one_seed": _runs([1]),
         "//conditions:default": _runs(QUICK_SEEDS),
     })
 

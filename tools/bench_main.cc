@@ -11,11 +11,14 @@
 // with one line naming the flag, before anything runs or is written.
 // A --benchmark_filter that matches no benchmark exits 2 as well (after the
 // library's own line, and removing the --benchmark_out file it opened).
+// --help (or -h) prints every flag with what it allows and its default, in
+// the experiment binaries' format (lib/core/flags.h), and exits 0.
 #include <unistd.h>
 
 #include <cctype>
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
@@ -26,6 +29,7 @@
 
 #include "benchmark/benchmark.h"
 #include "lib/core/error.h"
+#include "tools/bench_summary.h"
 
 namespace fgbdl {
 namespace {
@@ -36,28 +40,67 @@ struct Spec {
   Kind kind;
   std::string allowed;  // what the error message says is allowed
   std::vector<std::string> words;  // kWords: the allowed values
+  std::string help;     // what the flag does (--help)
+  std::string def;      // Google Benchmark 1.7.1's default ("none": not set)
 };
 
 const std::map<std::string, Spec>& specs() {
   static const std::map<std::string, Spec> s = {
-      {"benchmark_filter", {Kind::kRegex, "an extended regular expression matching benchmarks"}},
-      {"benchmark_list_tests", {Kind::kBool, "true, false"}},
-      {"benchmark_min_time", {Kind::kSeconds, "seconds, a number in (0, 3600]"}},
-      {"benchmark_min_warmup_time", {Kind::kSeconds, "seconds, a number in [0, 3600]"}},
-      {"benchmark_repetitions", {Kind::kCount, "an integer in [1, 10000]"}},
-      {"benchmark_enable_random_interleaving", {Kind::kBool, "true, false"}},
-      {"benchmark_report_aggregates_only", {Kind::kBool, "true, false"}},
-      {"benchmark_display_aggregates_only", {Kind::kBool, "true, false"}},
-      {"benchmark_format", {Kind::kWords, "console, json, csv", {"console", "json", "csv"}}},
-      {"benchmark_out_format", {Kind::kWords, "console, json, csv", {"console", "json", "csv"}}},
-      {"benchmark_out", {Kind::kPath, "a file path in an existing writable directory"}},
-      {"benchmark_color", {Kind::kWords, "auto, true, false", {"auto", "true", "false"}}},
-      {"benchmark_counters_tabular", {Kind::kBool, "true, false"}},
-      {"benchmark_time_unit", {Kind::kWords, "ns, us, ms, s", {"ns", "us", "ms", "s"}}},
-      {"benchmark_context", {Kind::kContext, "key=value pairs separated by commas"}},
-      {"v", {Kind::kVerbosity, "an integer in [0, 10]"}},
+      {"benchmark_filter",
+       {Kind::kRegex, "an extended regular expression matching benchmarks", {},
+        "benchmarks to run", "."}},
+      {"benchmark_list_tests", {Kind::kBool, "true, false", {}, "list the benchmarks only", "false"}},
+      {"benchmark_min_time",
+       {Kind::kSeconds, "seconds, a number in (0, 3600]", {}, "minimum time per benchmark", "0.5"}},
+      {"benchmark_min_warmup_time",
+       {Kind::kSeconds, "seconds, a number in [0, 3600]", {}, "warm-up time per benchmark", "0"}},
+      {"benchmark_repetitions",
+       {Kind::kCount, "an integer in [1, 10000]", {}, "repetitions of each benchmark", "1"}},
+      {"benchmark_enable_random_interleaving",
+       {Kind::kBool, "true, false", {}, "interleave the repetitions randomly", "false"}},
+      {"benchmark_report_aggregates_only",
+       {Kind::kBool, "true, false", {}, "report only the aggregates of repetitions", "false"}},
+      {"benchmark_display_aggregates_only",
+       {Kind::kBool, "true, false", {}, "display only the aggregates of repetitions", "false"}},
+      {"benchmark_format",
+       {Kind::kWords, "console, json, csv", {"console", "json", "csv"}, "format on stdout",
+        "console"}},
+      {"benchmark_out_format",
+       {Kind::kWords, "console, json, csv", {"console", "json", "csv"}, "format of --benchmark_out",
+        "json"}},
+      {"benchmark_out",
+       {Kind::kPath, "a file path in an existing writable directory", {},
+        "also write the results to this file", "none"}},
+      {"benchmark_color",
+       {Kind::kWords, "auto, true, false", {"auto", "true", "false"}, "colour on the console",
+        "auto"}},
+      {"benchmark_counters_tabular",
+       {Kind::kBool, "true, false", {}, "counters as table columns", "false"}},
+      {"benchmark_time_unit",
+       {Kind::kWords, "ns, us, ms, s", {"ns", "us", "ms", "s"},
+        "time unit of every benchmark (none: each benchmark's own)", "none"}},
+      {"benchmark_context",
+       {Kind::kContext, "key=value pairs separated by commas", {},
+        "extra key=value pairs in the report's context", "none"}},
+      {"v", {Kind::kVerbosity, "an integer in [0, 10]", {}, "log verbosity", "0"}},
   };
   return s;
+}
+
+bool is_help(const std::string& arg) { return arg == "--help" || arg == "-h"; }
+
+// The usage --help prints: one line per flag, "  --name: what; allowed:
+// ... (default: D)", as lib/core/flags.h prints the experiments' flags.
+void print_usage(const std::string& program) {
+  std::printf(
+      "%s\n\nGoogle Benchmark benchmarks of the package (main(): tools/bench_main.cc). Every "
+      "argument is checked before anything runs: a bad one exits 2 with one line naming "
+      "it.\n\nFlags:\n",
+      program.c_str());
+  for (const auto& [name, spec] : specs()) {
+    std::printf("  --%s: %s; allowed: %s (default: %s)\n", name.c_str(), spec.help.c_str(),
+                spec.allowed.c_str(), spec.def.c_str());
+  }
 }
 
 std::string allowed_flags() {
@@ -142,8 +185,10 @@ void check_args(int argc, char** argv) {
   std::set<std::string> seen;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
-    if (arg.rfind("--", 0) != 0) {
-      throw UsageError(arg + ": unexpected argument; allowed flags: " + allowed_flags());
+    if (is_help(arg)) continue;
+    if (arg.rfind("--", 0) != 0 || arg == "--") {
+      throw UsageError("unexpected argument '" + arg.substr(0, 80) +
+                       "'; allowed flags: " + allowed_flags());
     }
     const std::size_t eq = arg.find('=');
     const std::string name = arg.substr(2, eq == std::string::npos ? std::string::npos : eq - 2);
@@ -165,13 +210,56 @@ void check_args(int argc, char** argv) {
   }
 }
 
+BenchSummary& summary_slot() {
+  static BenchSummary s;
+  return s;
+}
+
+// The console reporter, keeping the median of every benchmark for the
+// summary.
+class MedianReporter : public benchmark::ConsoleReporter {
+ public:
+  explicit MedianReporter(OutputOptions options) : ConsoleReporter(options) {}
+  void ReportRuns(const std::vector<Run>& runs) override {
+    for (const Run& r : runs) {
+      const bool median = r.run_type == Run::RT_Aggregate && r.aggregate_name == "median";
+      const bool single = r.run_type == Run::RT_Iteration && r.repetitions <= 1;
+      if (!median && !single) continue;
+      BenchMedian m;
+      m.name = r.run_name.str();
+      const std::size_t rep = m.name.find("/repeats:");
+      if (rep != std::string::npos) m.name.erase(rep);
+      m.label = r.report_label;
+      m.real_ms = r.GetAdjustedRealTime() *
+                  benchmark::GetTimeUnitMultiplier(benchmark::kMillisecond) /
+                  benchmark::GetTimeUnitMultiplier(r.time_unit);
+      for (const auto& [key, counter] : r.counters) m.counters[key] = counter.value;
+      medians.push_back(m);
+    }
+    ConsoleReporter::ReportRuns(runs);
+  }
+  std::vector<BenchMedian> medians;
+};
+
 }  // namespace
+
+bool set_bench_summary(BenchSummary summary) {
+  summary_slot() = std::move(summary);
+  return true;
+}
+
 }  // namespace fgbdl
 
 int main(int argc, char** argv) {
   const std::string program = std::filesystem::path(argv[0]).filename().string();
   return fgbdl::run_main(program, [&] {
     fgbdl::check_args(argc, argv);
+    for (int i = 1; i < argc; ++i) {
+      if (fgbdl::is_help(argv[i])) {
+        fgbdl::print_usage(program);
+        return 0;
+      }
+    }
     std::string out;  // --benchmark_out, if given and new
     for (int i = 1; i < argc; ++i) {
       const std::string arg = argv[i];
@@ -181,8 +269,25 @@ int main(int argc, char** argv) {
     if (!out.empty() && std::filesystem::exists(out, ec)) out.clear();
     benchmark::Initialize(&argc, argv);
     if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;  // checked above
-    const std::size_t ran = benchmark::RunSpecifiedBenchmarks();
+    // With a summary and console output, our reporter keeps the medians.
+    // Colour and tables as the library's own console reporter sets them.
+    bool console = true, tabular = false;
+    std::string color = "auto";
+    for (int i = 1; i < argc; ++i) {
+      const std::string arg = argv[i];
+      if (arg.rfind("--benchmark_format=", 0) == 0) console = arg == "--benchmark_format=console";
+      if (arg.rfind("--benchmark_color=", 0) == 0) color = arg.substr(18);
+      if (arg == "--benchmark_counters_tabular=true") tabular = true;
+    }
+    const bool colored = color == "true" || (color == "auto" && ::isatty(STDOUT_FILENO));
+    fgbdl::MedianReporter reporter(static_cast<benchmark::ConsoleReporter::OutputOptions>(
+        (colored ? benchmark::ConsoleReporter::OO_Color : 0) |
+        (tabular ? benchmark::ConsoleReporter::OO_Tabular : 0)));
+    const bool summarize = fgbdl::summary_slot() && console;
+    const std::size_t ran = summarize ? benchmark::RunSpecifiedBenchmarks(&reporter)
+                                      : benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();
+    if (summarize && ran > 0) fgbdl::summary_slot()(reporter.medians);
     if (ran == 0) {
       if (!out.empty()) std::filesystem::remove(out, ec);
       throw fgbdl::UsageError("--benchmark_filter: matches no benchmark");

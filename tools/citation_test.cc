@@ -247,7 +247,9 @@ TEST(Citation, IsWellFormedCff120) {
   expect_date(root.get("date-released")->scalar, "date-released");
   ASSERT_NE(root.get("license"), nullptr);
   EXPECT_TRUE(kLicenses.count(root.get("license")->scalar)) << root.get("license")->scalar;
-  if (const Node* k = root.get("keywords")) EXPECT_EQ(k->kind, Node::kList);
+  if (const Node* k = root.get("keywords")) {
+    EXPECT_EQ(k->kind, Node::kList);
+  }
 }
 
 TEST(Citation, ReferencesThePaperAndTheAuthorsScripts) {
@@ -265,7 +267,9 @@ TEST(Citation, ReferencesThePaperAndTheAuthorsScripts) {
     EXPECT_TRUE(kReferenceTypes.count(r.get("type")->scalar)) << where << ": type";
     expect_authors(r.get("authors"), where);
     for (const char* url_key : {"url", "repository-code"}) {
-      if (const Node* u = r.get(url_key)) EXPECT_TRUE(is_url(u->scalar)) << where << " " << url_key;
+      if (const Node* u = r.get(url_key)) {
+        EXPECT_TRUE(is_url(u->scalar)) << where << " " << url_key;
+      }
     }
     if (const Node* ids = r.get("identifiers")) {
       ASSERT_EQ(ids->kind, Node::kList) << where;
@@ -276,8 +280,9 @@ TEST(Citation, ReferencesThePaperAndTheAuthorsScripts) {
       }
     }
     for (const char* int_key : {"year", "volume", "start", "end"}) {
-      if (const Node* v = r.get(int_key))
+      if (const Node* v = r.get(int_key)) {
         EXPECT_TRUE(std::regex_match(v->scalar, std::regex(R"(\d+)"))) << where << " " << int_key;
+      }
     }
     if (r.get("title")->scalar == "Failures of Gradient-Based Deep Learning") {
       paper = r.get("type")->scalar == "conference-paper" && r.get("year") != nullptr &&

@@ -49,7 +49,7 @@ int run(int argc, char** argv) {
   const std::string profile = flags.get_choice(
       "profile", "quick", {"quick", "paper"},
       "quick: 4 inits, 2^16 images and 2^20 tuples per init; paper: 8 inits, 2^20 images "
-      "and 2^23 tuples per init");
+      "and 2^21 tuples per init");
   const bool paper = profile == "paper";
   SnrSettings s;
   const auto ks = flags.get_int_list("k", "1,2,3,4,5,6", 1, 16, 16, "tuple sizes k");
@@ -57,7 +57,7 @@ int run(int argc, char** argv) {
                                         "seeds, one run per seed (all k, all inits)");
   s.inits = static_cast<int>(
       flags.get_int("inits", paper ? 8 : 4, 1, 10000, "random initializations per seed"));
-  s.tuples = flags.get_int("tuples", paper ? (1LL << 23) : (1LL << 20), 1, 100000000000LL,
+  s.tuples = flags.get_int("tuples", paper ? (1LL << 21) : (1LL << 20), 1, 100000000000LL,
                            "Monte Carlo tuples per (initialization, k)");
   s.pool = flags.get_int("pool", paper ? (1 << 20) : (1 << 16), 1, 4000000,
                          "images per initialization (through N1 once, shared by all k; "

@@ -476,6 +476,25 @@ std::int64_t work_per_init(const SnrSettings& s) {
   return kImageWork * s.pool + s.tuples * static_cast<std::int64_t>(s.ks.size());
 }
 
+namespace {
+
+// How many tuples ahead of the current one the Monte Carlo loop fetches its
+// images' rows; prefetch_images issues the fetches (a4 row, score, label).
+constexpr std::size_t kPrefetchTuples = 4;
+
+void prefetch_images(const ImagePool& pool, const std::size_t* idx, std::size_t k) {
+  constexpr std::size_t kLine = 64 / sizeof(double);
+  for (std::size_t j = 0; j < k; ++j) {
+    const double* row = pool.a4.data() + idx[j] * kFc2Width;
+    for (std::size_t p = 0; p < kFc2Width; p += kLine) __builtin_prefetch(row + p);
+    __builtin_prefetch(row + kFc2Width - 1);
+    __builtin_prefetch(pool.score.data() + idx[j]);
+    __builtin_prefetch(pool.label.data() + idx[j]);
+  }
+}
+
+}  // namespace
+
 std::vector<InitSnr> snr_one_init(const SnrSettings& s, std::uint64_t seed, int init,
                                   const std::function<void(std::int64_t)>& progress) {
   validate(s);
@@ -533,6 +552,11 @@ std::vector<InitSnr> snr_one_init(const SnrSettings& s, std::uint64_t seed, int 
         }
         const std::size_t* idx = &perm[pos];
         pos += K;
+        // The images of a tuple are random rows of the pool (800 bytes of
+        // a4 each, the pool far beyond the caches): fetch those of the tuple
+        // kPrefetchTuples ahead while this one is computed (measured: the
+        // loop waits on memory otherwise, 3x slower).
+        if (pos + kPrefetchTuples * K <= group_size) prefetch_images(pool, &perm[pos + (kPrefetchTuples - 1) * K], K);
         for (std::size_t j = 0; j < K; ++j) labels[j] = static_cast<float>(pool.label[idx[j]]);
         const double y = tuple_label(labels, k, s.label_rule);
         const double out = tuple_score_gradients(net, pool, idx, y, scratch, g_e2e.data(),

@@ -89,13 +89,17 @@
 // sqrt(2 tr(Sigma^2) / (G (G - 1))) <= sqrt(2) tr(Sigma) / G (plus
 // 2 sqrt(m' Sigma m / G) once the signal is resolved).
 //  * Monte Carlo over T tuples: tr(Sigma) = G Var(g) / T, so the snr is
-//    resolved only down to about sqrt(2) / T: T = 2^23 (paper) resolves
-//    k = 1 (snr 3e-4 .. 3e-3) and bounds k = 2 at ~1e-7, while the exact
+//    resolved only down to about sqrt(2) / T: T = 2^21 (paper) resolves
+//    k = 1 (snr 3e-4 .. 3e-3) and bounds k = 2 at ~7e-7, while the exact
 //    value there is ~1e-9 and falls ~12 bits per unit k: no affordable T
-//    reaches k >= 2, hence the exact integration of the end-to-end mean.
-//    Monte Carlo still gives every second moment (relative error
-//    ~1/sqrt(T)), the decomposition and script estimates, and the e2e_mc
-//    cross-check.
+//    reaches k >= 2 (each further factor 4 in T costs 4x the time and
+//    lowers the bound by 4, not the 2^12 per unit k needed), hence the
+//    exact integration of the end-to-end mean. Monte Carlo still gives
+//    every second moment (relative error ~1/sqrt(T) ~ 1e-3), the
+//    decomposition and script estimates, and the e2e_mc cross-check. T
+//    need not exceed the pool: tuples reuse images (each image enters
+//    about T k / M tuples), which the group split and the jackknife
+//    account for.
 //  * Decomposition is a mean over images, tr(Sigma) ~ G Var(h) / M: M must
 //    exceed 1 / snr_dec(1) (~3e2 .. 3e3) by far. Measured standard error of
 //    one initialization's snr_dec: ~5% at M = 2^16 (quick), 2% at 2^20

@@ -1,17 +1,19 @@
 // The figure c4_conditioning (paper Section 4, Theorem 3 (c) and Appendix
 // A.6; CLAIMS.md T3, A6, E4.1.3): condition numbers against the curve
 // length n. For each n: S_11^2 / S_nn^2 of W (fully connected encoder), the
-// condition number of the 3x3 patch second moment C under the paper's and
-// the script's curves (convolutional encoder), and the condition number of
-// the fresh-sample C after whitening with C^{-1/2} of a training sample
-// (explicit conditioning). See patch_conditioning.h.
+// condition number of the 3x3 patch second moment C under the paper's, the
+// script's and Appendix A.6's curves (unit slope changes; lib/data/curves.h)
+// (convolutional encoder), and the condition number of the fresh-sample C
+// after whitening with C^{-1/2} of a training sample (explicit
+// conditioning). See patch_conditioning.h.
 //
 // One run per seed: <out>/c4_conditioning/sweep/seed-<S>/metrics.csv with
 // one row per n and columns
-//   n, cond_W, cond_patch_paper, cond_patch_script,
-//   cond_whitened_fresh_paper, cond_whitened_fresh_script;
+//   n, cond_W, cond_patch_paper, cond_patch_script, cond_patch_appendix,
+//   cond_whitened_fresh_paper, cond_whitened_fresh_script,
+//   cond_whitened_fresh_appendix;
 // manifest.json also records the log-log fits (exponent of n, 95% CI) of
-// the first three condition numbers.
+// the first four condition numbers.
 //
 //   bazel run //experiments/sec4_conditioning:c4_conditioning -- --out=$PWD/results
 //   bazel run //experiments/sec4_conditioning:c4_conditioning -- --out=/tmp/r --profile=paper
@@ -45,8 +47,8 @@ std::string exponent_json(const std::vector<double>& n, const std::vector<double
 int run(int argc, char** argv) {
   Flags flags(argc, argv,
               "c4_conditioning (paper Section 4, Theorem 3 (c), Appendix A.6): condition numbers "
-              "of W and of the 3-tap patch second moment (paper and script curves, before and "
-              "after whitening) against the curve length n. Writes "
+              "of W and of the 3-tap patch second moment (paper, script and appendix curves, "
+              "before and after whitening) against the curve length n. Writes "
               "<out>/c4_conditioning/sweep/seed-<S>/{metrics.csv,manifest.json}.");
   const std::string out = flags.get_string("out", "", "output directory (required)");
   const std::string profile = flags.get_choice(
@@ -73,23 +75,27 @@ int run(int argc, char** argv) {
     const RunId id{"c4_conditioning", "sweep", static_cast<std::uint64_t>(seed), profile};
     Progress progress(absl::StrCat("c4_conditioning seed=", seed),
                       static_cast<std::int64_t>(ns.size()));
-    Table metrics({"n", "cond_W", "cond_patch_paper", "cond_patch_script",
-                   "cond_whitened_fresh_paper", "cond_whitened_fresh_script"});
-    std::vector<double> n_col, w_col, paper_col, script_col;
+    Table metrics({"n", "cond_W", "cond_patch_paper", "cond_patch_script", "cond_patch_appendix",
+                   "cond_whitened_fresh_paper", "cond_whitened_fresh_script",
+                   "cond_whitened_fresh_appendix"});
+    std::vector<double> n_col, w_col, paper_col, script_col, appendix_col;
     for (std::size_t i = 0; i < ns.size(); ++i) {
       const ConditioningRow r =
           conditioning_row(static_cast<int>(ns[i]), static_cast<std::size_t>(count), id.seed);
       metrics.add_row({static_cast<double>(r.n), r.cond_W, r.cond_patch_paper, r.cond_patch_script,
-                       r.cond_whitened_fresh_paper, r.cond_whitened_fresh_script});
+                       r.cond_patch_appendix, r.cond_whitened_fresh_paper,
+                       r.cond_whitened_fresh_script, r.cond_whitened_fresh_appendix});
       n_col.push_back(r.n);
       w_col.push_back(r.cond_W);
       paper_col.push_back(r.cond_patch_paper);
       script_col.push_back(r.cond_patch_script);
+      appendix_col.push_back(r.cond_patch_appendix);
       std::fprintf(stderr,
-                   "c4_conditioning n=%d: cond_W %.4g, patch paper %.4g script %.4g, whitened "
-                   "fresh paper %.6f script %.6f\n",
-                   r.n, r.cond_W, r.cond_patch_paper, r.cond_patch_script,
-                   r.cond_whitened_fresh_paper, r.cond_whitened_fresh_script);
+                   "c4_conditioning n=%d: cond_W %.4g, patch paper %.4g script %.4g appendix "
+                   "%.4g, whitened fresh paper %.6f script %.6f appendix %.6f\n",
+                   r.n, r.cond_W, r.cond_patch_paper, r.cond_patch_script, r.cond_patch_appendix,
+                   r.cond_whitened_fresh_paper, r.cond_whitened_fresh_script,
+                   r.cond_whitened_fresh_appendix);
       progress.update(static_cast<std::int64_t>(i + 1));
     }
     std::string n_list;
@@ -101,6 +107,7 @@ int run(int argc, char** argv) {
                {"fit_cond_W", exponent_json(n_col, w_col)},
                {"fit_cond_patch_paper", exponent_json(n_col, paper_col)},
                {"fit_cond_patch_script", exponent_json(n_col, script_col)},
+               {"fit_cond_patch_appendix", exponent_json(n_col, appendix_col)},
                {"fit", json_quote("least squares of log2(cond) on log2(n), 95% t interval")}},
               RunStatus{}, progress.elapsed_s());
   }

@@ -58,18 +58,25 @@ ConditioningRow conditioning_row(int n, std::size_t count, std::uint64_t seed) {
   ConditioningRow row;
   row.n = n;
   row.cond_W = cond_W(n);
-  const auto stream = [&](int i) {
-    return derive_engine(seed, 4 * static_cast<std::uint64_t>(n) + static_cast<std::uint64_t>(i));
+  const auto nn = static_cast<std::uint64_t>(n);
+  const auto stream = [&](int d, int i) {
+    const auto j = static_cast<std::uint64_t>(i);
+    return d < 2 ? derive_engine(seed, 4 * nn + 2 * static_cast<std::uint64_t>(d) + j)
+                 : derive_engine(seed, (std::uint64_t{1} << 32) + 2 * nn + j);
   };
-  for (int d = 0; d < 2; ++d) {
-    const CurveDistribution dist = d == 0 ? CurveDistribution::kPaper : CurveDistribution::kScript;
-    Engine train = stream(2 * d), fresh = stream(2 * d + 1);
-    const auto C_train = patch_second_moment(dist, n, count, train);
-    const auto C_fresh = patch_second_moment(dist, n, count, fresh);
-    const double cond = condition_number(C_train);
-    const double whitened = whitened_condition_number(inverse_sqrt(C_train), C_fresh);
-    (d == 0 ? row.cond_patch_paper : row.cond_patch_script) = cond;
-    (d == 0 ? row.cond_whitened_fresh_paper : row.cond_whitened_fresh_script) = whitened;
+  const CurveDistribution dists[3] = {CurveDistribution::kPaper, CurveDistribution::kScript,
+                                      CurveDistribution::kAppendix};
+  double* const cond_out[3] = {&row.cond_patch_paper, &row.cond_patch_script,
+                               &row.cond_patch_appendix};
+  double* const whitened_out[3] = {&row.cond_whitened_fresh_paper,
+                                   &row.cond_whitened_fresh_script,
+                                   &row.cond_whitened_fresh_appendix};
+  for (int d = 0; d < 3; ++d) {
+    Engine train = stream(d, 0), fresh = stream(d, 1);
+    const auto C_train = patch_second_moment(dists[d], n, count, train);
+    const auto C_fresh = patch_second_moment(dists[d], n, count, fresh);
+    *cond_out[d] = condition_number(C_train);
+    *whitened_out[d] = whitened_condition_number(inverse_sqrt(C_train), C_fresh);
   }
   return row;
 }

@@ -3,7 +3,8 @@
 // - cond_W: S_11^2 / S_nn^2 of W, the condition number that governs SGD on
 //   the fully connected encoder (Theorem 3);
 // - the 3x3 second moment C of the 3-tap patches [f_{t-1}, f_t, f_{t+1}]
-//   of random curves (Appendix A.6), whose condition number governs the
+//   of random curves (Appendix A.6; the paper's, the script's and the
+//   appendix's curve distributions), whose condition number governs the
 //   convolutional encoder, and how well C^{-1/2} estimated on one sample of
 //   curves conditions the patches of a fresh sample (the explicit
 //   conditioning of Section 4.1, PWL_fail1.py `FtoKConvCondTrainer`).
@@ -33,18 +34,23 @@ xt::xtensor<double, 2> patch_second_moment(CurveDistribution dist, int n, std::s
 double whitened_condition_number(const xt::xtensor<double, 2>& S, const xt::xtensor<double, 2>& C);
 
 // One row of the c4_conditioning figure: for curves of length n, the
-// condition number of W, of the patch second moment under the paper's and
-// the script's curves (`count` curves each), and of the fresh-sample patch
-// second moment after whitening with C^{-1/2} of an independent training
-// sample of `count` curves. Engines: derive_engine(seed, 4 n + i),
-// i = 0 paper train, 1 paper fresh, 2 script train, 3 script fresh.
+// condition number of W, of the patch second moment under the paper's, the
+// script's and Appendix A.6's curves (`count` curves each; lib/data/curves.h),
+// and of the fresh-sample patch second moment after whitening with C^{-1/2}
+// of an independent training sample of `count` curves. Engines:
+// derive_engine(seed, 4 n + i), i = 0 paper train, 1 paper fresh, 2 script
+// train, 3 script fresh; derive_engine(seed, 2^32 + 2 n + j), j = 0 appendix
+// train, 1 appendix fresh (streams of their own, so the paper and script
+// columns are those of the runs made before the appendix column existed).
 struct ConditioningRow {
   int n = 0;
   double cond_W = 0;
   double cond_patch_paper = 0;
   double cond_patch_script = 0;
+  double cond_patch_appendix = 0;
   double cond_whitened_fresh_paper = 0;
   double cond_whitened_fresh_script = 0;
+  double cond_whitened_fresh_appendix = 0;
 };
 ConditioningRow conditioning_row(int n, std::size_t count, std::uint64_t seed);
 

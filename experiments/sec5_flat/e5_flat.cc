@@ -14,7 +14,13 @@
 //                                          in time are in every manifest's
 //                                          settings: timing_train_s,
 //                                          timing_train_ms_per_step,
-//                                          timing_test_ns_per_sample
+//                                          timing_test_ns_per_sample; the
+//                                          arithmetic per sample (flat_cost,
+//                                          from the architecture) as
+//                                          cost_train_macs_per_sample,
+//                                          cost_train_transcendentals_per_sample,
+//                                          cost_predict_macs_per_sample,
+//                                          cost_predict_transcendentals_per_sample
 // and, per seed, the bias-initialization sweep of approx:
 //   <out>/e5_bias_sweep/sweep/seed-<S>/    b_init,b_init_abs,final_error
 // (b_init = the initial bias minus b*). <config> is the approach name, with
@@ -168,6 +174,14 @@ int run(int argc, char** argv) {
       settings["timing_train_ms_per_step"] =
           absl::StrCat(done > 0 ? 1e3 * train_seconds / static_cast<double>(done) : 0.0);
       settings["timing_test_ns_per_sample"] = absl::StrCat(ns);
+      // The arithmetic per sample, from the architecture (flat_cost).
+      const FlatCost arithmetic = flat_cost(trainer);
+      settings["cost_train_macs_per_sample"] = absl::StrCat(arithmetic.train_macs);
+      settings["cost_train_transcendentals_per_sample"] =
+          absl::StrCat(arithmetic.train_transcendentals);
+      settings["cost_predict_macs_per_sample"] = absl::StrCat(arithmetic.predict_macs);
+      settings["cost_predict_transcendentals_per_sample"] =
+          absl::StrCat(arithmetic.predict_transcendentals);
       write_run(out, {"e5_flat", config, useed, profile}, metrics, settings, status,
                 progress.elapsed_s());
       write_run(out, {"e5_fit", config, useed, profile},

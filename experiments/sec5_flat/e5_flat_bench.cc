@@ -24,6 +24,11 @@ void BM_E5_TrainingStep(benchmark::State& state) {
   for (int i = 0; i < 20; ++i) trainer.step();  // warm up buffers and Adam's state
   for (auto _ : state) benchmark::DoNotOptimize(trainer.step());
   state.SetLabel(to_string(s.approach));
+  // flat_cost: multiply-adds of one training step per sample.
+  state.counters["GFLOP/s"] = benchmark::Counter(
+      2 * flat_cost(trainer).train_macs * static_cast<double>(s.batch) *
+          static_cast<double>(state.iterations()) / 1e9,
+      benchmark::Counter::kIsRate);
 }
 
 // The same step on one pre-drawn batch: the model's cost without sampling

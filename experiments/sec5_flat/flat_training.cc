@@ -366,6 +366,30 @@ double flat_fresh_error(FlatTrainer& trainer, std::uint64_t seed, std::size_t n)
   return sum / static_cast<double>(n);
 }
 
+FlatCost flat_cost(const FlatTrainer& trainer) {
+  FlatCost c;
+  const std::vector<Dense<float>>& layers = trainer.layers();
+  for (std::size_t l = 0; l < layers.size(); ++l) {
+    const double in_out =
+        static_cast<double>(layers[l].W.shape(0)) * static_cast<double>(layers[l].W.shape(1));
+    c.predict_macs += in_out;
+    c.train_macs += (l == 0 ? 2.0 : 3.0) * in_out;
+  }
+  switch (trainer.settings().approach) {
+    case FlatApproach::kApprox:
+      c.train_transcendentals = 2.0 * static_cast<double>(trainer.target().z.size() - 1);
+      break;
+    case FlatApproach::kMulticlass:
+      c.train_transcendentals = static_cast<double>(layers.back().W.shape(1)) + 1.0;
+      break;
+    case FlatApproach::kEndToEnd:
+    case FlatApproach::kForwardOnly:
+    case FlatApproach::kPlain:
+      break;
+  }
+  return c;
+}
+
 double flat_test_ns_per_sample(FlatTrainer& trainer, int repeats) {
   using Clock = std::chrono::steady_clock;
   std::vector<float> pred;

@@ -100,6 +100,13 @@ class FlatTrainer {
   // (copied in; for benchmarks of the model alone).
   double step_on(const Matrix& x, const std::vector<double>& r, const Matrix& y);
   double train_error() const { return train_error_; }
+  // The batch of the last step (x [B, d], r [B], y [B, 1]): what step() drew,
+  // or what step_on() was given. Trainers of one seed draw the same batches,
+  // so feeding one trainer's batches to the others with step_on() gives each
+  // the run its own step() would (one draw instead of one per trainer).
+  const Matrix& batch_x() const { return x_; }
+  const std::vector<double>& batch_r() const { return r_; }
+  const Matrix& batch_y() const { return y_; }
 
   // Predicted values of the current model for x [B, d] (pred resized to B).
   void predict(const Matrix& x, std::vector<float>& pred);
@@ -169,6 +176,33 @@ double flat_fresh_error(FlatTrainer& trainer, std::uint64_t seed, std::size_t n)
 // Nanoseconds per held-out sample of predict() on the whole held-out set
 // (best of `repeats` timings).
 double flat_test_ns_per_sample(FlatTrainer& trainer, int repeats);
+
+// The arithmetic of one sample through an approach, counted from its layers
+// and its output function: a property of the architecture, the same on every
+// machine (unlike the timings above). With in x out the shape of each dense
+// layer's W:
+//   train_macs        multiply-adds of a training step: the forward pass
+//                     (sum of in * out), dW (the same) and dx for every layer
+//                     but the first (in * out each; the input needs none);
+//   train_transcendentals  exp / log evaluations of a training step: u~ and
+//                     u~' each take one sigmoid per step of u (approx: 2 x 51
+//                     for the script's 52 thresholds); the softmax takes one
+//                     exp per logit and the loss one log (multiclass: 101);
+//                     none for e2e, forward_only and plain;
+//   predict_macs      multiply-adds of one prediction (the forward pass);
+//   predict_transcendentals  exp / log evaluations of one prediction: none
+//                     for every approach (u, the arg max and the raw output
+//                     need none; approx predicts with u, not u~).
+// Comparisons and additions outside the products are not counted: the ReLUs,
+// u's binary search over the thresholds (6 comparisons for 52), the arg max
+// over the logits, the biases.
+struct FlatCost {
+  double train_macs = 0;
+  double train_transcendentals = 0;
+  double predict_macs = 0;
+  double predict_transcendentals = 0;
+};
+FlatCost flat_cost(const FlatTrainer& trainer);
 
 }  // namespace fgbdl
 

@@ -13,8 +13,9 @@ CurveDistribution parse_curve_distribution(const std::string& name) {
   if (name == "paper") return CurveDistribution::kPaper;
   if (name == "script") return CurveDistribution::kScript;
   if (name == "script_continuous") return CurveDistribution::kScriptContinuous;
+  if (name == "appendix") return CurveDistribution::kAppendix;
   throw std::invalid_argument("curve distribution '" + name +
-                              "' is not one of paper, script, script_continuous");
+                              "' is not one of paper, script, script_continuous, appendix");
 }
 
 std::string to_string(CurveDistribution d) {
@@ -25,6 +26,8 @@ std::string to_string(CurveDistribution d) {
       return "script";
     case CurveDistribution::kScriptContinuous:
       return "script_continuous";
+    case CurveDistribution::kAppendix:
+      return "appendix";
   }
   return "?";
 }
@@ -54,8 +57,9 @@ constexpr std::array<std::array<int, 3>, 4> kScriptSlopes = {
 void sample_curves(CurveDistribution dist, int n, int k, std::size_t count, Engine& rng,
                    xt::xtensor<double, 2>* f, xt::xtensor<double, 2>* p) {
   if (n < 1) throw std::invalid_argument("sample_curves: n must be >= 1");
-  if (dist == CurveDistribution::kPaper && (k < 1 || k > n))
-    throw std::invalid_argument("sample_curves: paper curves need 1 <= k <= n");
+  if ((dist == CurveDistribution::kPaper || dist == CurveDistribution::kAppendix) &&
+      (k < 1 || k > n))
+    throw std::invalid_argument("sample_curves: paper and appendix curves need 1 <= k <= n");
   if (dist == CurveDistribution::kScript && (k != 3 || n < 9))
     throw std::invalid_argument("sample_curves: script curves need k = 3 and n >= 9");
   if (dist == CurveDistribution::kScriptContinuous && k < 1)
@@ -73,6 +77,16 @@ void sample_curves(CurveDistribution dist, int n, int k, std::size_t count, Engi
         for (int i = 0; i < k; ++i) {
           theta[static_cast<std::size_t>(i)] = t[static_cast<std::size_t>(i)];
           a[static_cast<std::size_t>(i)] = uniform(rng, -1.0, 1.0);
+        }
+        break;
+      }
+      case CurveDistribution::kAppendix: {
+        // The paper's kinks; a slope change of +1 or -1, each with
+        // probability 1/2 (one 64-bit draw per kink).
+        const std::vector<int> t = sample_without_replacement(n, k, rng);
+        for (int i = 0; i < k; ++i) {
+          theta[static_cast<std::size_t>(i)] = t[static_cast<std::size_t>(i)];
+          a[static_cast<std::size_t>(i)] = uniform_index(rng, 2) == 0 ? -1.0 : 1.0;
         }
         break;
       }

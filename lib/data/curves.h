@@ -13,9 +13,18 @@
 // authors' script PWL_fail1.py builds f = p W^T on the same grid (its
 // `create_data`), so its curves are on this grid too.
 //
-// Three distributions of (theta, a) (CLAIMS.md, Discrepancies "Section 4 data"):
+// Four distributions of (theta, a) (CLAIMS.md, Discrepancies "Section 4 data",
+// and A6):
 // - kPaper: theta_1..k uniform without replacement in {0, .., n-1},
 //   a_i i.i.d. U[-1, 1].
+// - kAppendix (Appendix A.6, the setting of its Theta(n^3) argument for the
+//   3-tap patches, CLAIMS.md A6): the paper's kinks (theta_1..k uniform
+//   without replacement in {0, .., n-1}) with unit slope changes, a_i i.i.d.
+//   uniform on {-1, +1}. CLAIMS.md does not spell the appendix's "+-1 slopes"
+//   out; this is the reading in which every kink changes the slope by +-1
+//   (so every slope of the curve is an integer in [-k, k], and the second
+//   difference [1, -2, 1] . patch is +-1 at a kink and 0 elsewhere, the
+//   quantity the appendix's bound lambda_3 <= O(k/n) counts).
 // - kScript (E4.1.1-3, PWL_fail1.py `FtoKTrainer.create_data`): k = 3 kinks
 //   theta = 3 + a sorted sample of 3 distinct values of {0, .., n-7}
 //   (numpy's choice(n - 6, 3, replace=False)), and the slopes after the
@@ -38,9 +47,9 @@
 
 namespace fgbdl {
 
-enum class CurveDistribution { kPaper, kScript, kScriptContinuous };
+enum class CurveDistribution { kPaper, kScript, kScriptContinuous, kAppendix };
 
-// "paper", "script", "script_continuous". parse throws std::invalid_argument
+// "paper", "script", "script_continuous", "appendix". parse throws std::invalid_argument
 // on any other name.
 CurveDistribution parse_curve_distribution(const std::string& name);
 std::string to_string(CurveDistribution d);
@@ -48,8 +57,8 @@ std::string to_string(CurveDistribution d);
 // Draws `count` curves with k kinks, one after the other from `rng`, into the
 // rows of f [count, n] and p [count, n] (both resized; p may be nullptr).
 // p is all zero for kScriptContinuous. Throws std::invalid_argument unless
-// n >= 1 and 1 <= k <= n (kPaper), k = 3 and n >= 9 (kScript), k >= 1
-// (kScriptContinuous).
+// n >= 1 and 1 <= k <= n (kPaper, kAppendix), k = 3 and n >= 9 (kScript),
+// k >= 1 (kScriptContinuous).
 void sample_curves(CurveDistribution dist, int n, int k, std::size_t count, Engine& rng,
                    xt::xtensor<double, 2>* f, xt::xtensor<double, 2>* p);
 

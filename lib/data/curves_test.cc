@@ -45,15 +45,16 @@ TEST(Curves, AHandMadeCurveIsWTimesItsEncoding) {
   EXPECT_EQ(max_residual(curve_matrix_W(6), f, p, 0), 0.0);
 }
 
-RC_GTEST_PROP(Curves, PaperAndScriptCurvesAreWTimesTheirEncoding, (std::uint64_t seed)) {
-  const bool script = *rc::gen::arbitrary<bool>();
+RC_GTEST_PROP(Curves, PaperScriptAndAppendixCurvesAreWTimesTheirEncoding, (std::uint64_t seed)) {
+  const CurveDistribution dist = *rc::gen::element(
+      CurveDistribution::kPaper, CurveDistribution::kScript, CurveDistribution::kAppendix);
+  const bool script = dist == CurveDistribution::kScript;
   const int n = *rc::gen::inRange(script ? 9 : 1, 120);
   const int k = script ? 3 : *rc::gen::inRange(1, std::min(n, 6) + 1);
-  RC_CLASSIFY(script, "script");
+  RC_TAG(to_string(dist));
   Engine rng(seed);
   xt::xtensor<double, 2> f, p;
-  sample_curves(script ? CurveDistribution::kScript : CurveDistribution::kPaper, n, k, 5, rng, &f,
-                &p);
+  sample_curves(dist, n, k, 5, rng, &f, &p);
   RC_ASSERT(f.shape(0) == 5u && f.shape(1) == static_cast<std::size_t>(n));
   RC_ASSERT(p.shape(0) == 5u && p.shape(1) == static_cast<std::size_t>(n));
   const auto W = curve_matrix_W(n);
@@ -78,6 +79,61 @@ RC_GTEST_PROP(Curves, PaperCurvesHaveKDistinctKinksAndSlopeChangesInMinusOneOne,
     }
     RC_ASSERT(nonzero == k);  // U[-1,1] hits 0 with probability 2^-53 per draw
   }
+}
+
+// Appendix A.6's curves: the paper's k distinct kinks, each changing the
+// slope by exactly +1 or -1; hence f's second difference f_{r+1} - 2 f_r +
+// f_{r-1} is a_i at r = theta_i - 1 and 0 away from the kinks, and every slope f_{r+1} - f_r is an
+// integer in [-k, k]. (With f_r = sum_i a_i [r + 1 - theta_i]_+, the second
+// difference at r is sum_i a_i 1[theta_i = r + 1] = p_{r+1}.)
+RC_GTEST_PROP(Curves, AppendixCurvesHaveKDistinctKinksWithUnitSlopeChanges,
+              (std::uint64_t seed)) {
+  const int n = *rc::gen::inRange(1, 200);
+  const int k = *rc::gen::inRange(1, std::min(n, 5) + 1);
+  Engine rng(seed);
+  xt::xtensor<double, 2> f, p;
+  sample_curves(CurveDistribution::kAppendix, n, k, 10, rng, &f, &p);
+  for (std::size_t c = 0; c < 10; ++c) {
+    int nonzero = 0;
+    for (int j = 0; j < n; ++j) {
+      const double v = p(c, static_cast<std::size_t>(j));
+      RC_ASSERT(v == 0.0 || v == 1.0 || v == -1.0);
+      nonzero += v != 0.0;
+    }
+    RC_ASSERT(nonzero == k);
+    for (int r = 0; r + 1 < n; ++r) {
+      const double slope = f(c, static_cast<std::size_t>(r + 1)) - f(c, static_cast<std::size_t>(r));
+      RC_ASSERT(slope == std::round(slope));
+      RC_ASSERT(std::fabs(slope) <= k);
+    }
+    // Exact integers: the second difference is the encoding, shifted.
+    for (int r = 1; r + 1 < n; ++r) {
+      const auto ur = static_cast<std::size_t>(r);
+      RC_ASSERT(f(c, ur + 1) - 2 * f(c, ur) + f(c, ur - 1) == p(c, ur + 1));
+    }
+  }
+}
+
+// Null hypothesis: appendix kinks are uniform without replacement on the
+// grid and the slope changes are fair +-1 signs, independently. Over 40 000
+// curves with n = 20, k = 3: the number of kinks at each grid position is
+// Binomial(40000, 3/20) (mean 6000, sd 71.4) and the number of +1 among the
+// 120 000 slope changes Binomial(120000, 1/2) (mean 60000, sd 173). Bands of
+// 6 sd (+-430, +-1040): false-failure probability < 21 * 2e-9 on this fixed
+// seed. A bias of the sign or of the kink positions of 2% would fail it.
+TEST(Curves, AppendixKinksAreUniformAndSignsFair) {
+  Engine rng(19);
+  xt::xtensor<double, 2> f, p;
+  sample_curves(CurveDistribution::kAppendix, 20, 3, 40000, rng, &f, &p);
+  int at[20] = {};
+  int plus = 0;
+  for (std::size_t c = 0; c < 40000; ++c)
+    for (std::size_t j = 0; j < 20; ++j) {
+      at[j] += p(c, j) != 0.0;
+      plus += p(c, j) == 1.0;
+    }
+  for (int j = 0; j < 20; ++j) EXPECT_LT(std::abs(at[j] - 6000), 430) << "position " << j;
+  EXPECT_LT(std::abs(plus - 60000), 1040);
 }
 
 RC_GTEST_PROP(Curves, ScriptCurvesHaveSortedKinksInsideAndOneOfFourSlopePatterns,
@@ -140,7 +196,7 @@ TEST(Curves, ContinuousCurvesFollowTheScriptGridAndLeavePZero) {
 
 TEST(Curves, SameSeedSameCurves) {
   for (auto d : {CurveDistribution::kPaper, CurveDistribution::kScript,
-                 CurveDistribution::kScriptContinuous}) {
+                 CurveDistribution::kScriptContinuous, CurveDistribution::kAppendix}) {
     Engine a(3), b(3), c(4);
     xt::xtensor<double, 2> fa, fb, fc;
     sample_curves(d, 30, 3, 7, a, &fa, nullptr);
@@ -153,12 +209,17 @@ TEST(Curves, SameSeedSameCurves) {
 
 TEST(Curves, NamesRoundTripAndBadInputsThrow) {
   for (auto d : {CurveDistribution::kPaper, CurveDistribution::kScript,
-                 CurveDistribution::kScriptContinuous})
+                 CurveDistribution::kScriptContinuous, CurveDistribution::kAppendix})
     EXPECT_EQ(parse_curve_distribution(to_string(d)), d);
+  EXPECT_EQ(to_string(CurveDistribution::kAppendix), "appendix");
   EXPECT_THROW(parse_curve_distribution("Paper"), std::invalid_argument);
   Engine rng(1);
   xt::xtensor<double, 2> f;
   EXPECT_THROW(sample_curves(CurveDistribution::kPaper, 2, 3, 1, rng, &f, nullptr),
+               std::invalid_argument);
+  EXPECT_THROW(sample_curves(CurveDistribution::kAppendix, 2, 3, 1, rng, &f, nullptr),
+               std::invalid_argument);
+  EXPECT_THROW(sample_curves(CurveDistribution::kAppendix, 5, 0, 1, rng, &f, nullptr),
                std::invalid_argument);
   EXPECT_THROW(sample_curves(CurveDistribution::kScript, 8, 3, 1, rng, &f, nullptr),
                std::invalid_argument);

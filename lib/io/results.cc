@@ -1,11 +1,13 @@
 #include "lib/io/results.h"
 
+#include <signal.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <sstream>
@@ -69,6 +71,42 @@ void write_file_atomically(const std::string& path, const std::string& content) 
     std::remove(tmp.c_str());
     throw std::runtime_error(absl::StrCat("cannot write ", path, ": ", why));
   }
+}
+
+int remove_stale_temporaries(const std::string& dir) {
+  std::error_code ec;
+  int removed = 0;
+  const std::string self = absl::StrCat(".tmp.", ::getpid());
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    const std::size_t at = name.rfind(".tmp.");
+    if (at == std::string::npos || at == 0) continue;
+    const std::string digits = name.substr(at + 5);
+    if (digits.empty() || digits.size() > 9 ||
+        digits.find_first_not_of("0123456789") != std::string::npos) {
+      continue;
+    }
+    if (name.compare(at, std::string::npos, self) == 0) continue;  // this process's own
+    const long pid = std::strtol(digits.c_str(), nullptr, 10);
+    // A live process (or one we may not signal) may still be writing it.
+    if (pid > 0 && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH)) continue;
+    std::error_code rm;
+    if (it->is_regular_file(rm) && fs::remove(it->path(), rm)) ++removed;
+  }
+  return removed;
+}
+
+std::uint64_t fnv1a64(const std::string& bytes) {
+  std::uint64_t h = 14695981039346656037ull;
+  for (const char c : bytes) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+std::string fnv1a64_hex(const std::string& bytes) {
+  return absl::StrFormat("%016x", fnv1a64(bytes));
 }
 
 void check_output_dir(const std::string& flag, const std::string& dir) {
@@ -143,6 +181,8 @@ void write_run(const std::string& root, const RunId& id, const Table& metrics,
                const std::map<std::string, std::string>& settings, const RunStatus& status,
                double wall_time_s) {
   const std::string dir = run_dir(root, id);
+  remove_stale_temporaries(dir);
+  const std::string csv = metrics.to_csv();
   std::vector<std::string> fields = {
       absl::StrCat("\"claim\": ", json_quote(id.claim)),
       absl::StrCat("\"config\": ", json_quote(id.config)),
@@ -157,13 +197,15 @@ void write_run(const std::string& root, const RunId& id, const Table& metrics,
       absl::StrFormat("\"wall_time_s\": %.3f", wall_time_s),
       absl::StrFormat("\"peak_rss_mib\": %.1f", peak_rss_mib()),
       absl::StrCat("\"package_version\": ", json_quote(kPackageVersion)),
+      absl::StrCat("\"metrics_rows\": ", metrics.rows().size()),
+      absl::StrCat("\"metrics_fnv1a64\": ", json_quote(fnv1a64_hex(csv))),
   };
   std::vector<std::string> setting_fields;
   for (const auto& [key, value] : settings) {
     setting_fields.push_back(absl::StrCat(json_quote(key), ": ", value));
   }
   fields.push_back(absl::StrCat("\"settings\": {", absl::StrJoin(setting_fields, ", "), "}"));
-  write_file_atomically(dir + "/metrics.csv", metrics.to_csv());
+  write_file_atomically(dir + "/metrics.csv", csv);
   write_file_atomically(dir + "/manifest.json",
                         absl::StrCat("{\n  ", absl::StrJoin(fields, ",\n  "), "\n}\n"));
 }

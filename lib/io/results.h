@@ -5,10 +5,15 @@
 //   manifest.json  one flat JSON object: claim, config, seed, profile,
 //                  status ("complete" or "diverged"), diverged_step,
 //                  git_commit, compiler, blas, threads, wall_time_s,
-//                  peak_rss_mib, package_version, plus the run's settings.
+//                  peak_rss_mib, package_version, metrics_rows (the number
+//                  of data rows of metrics.csv), metrics_fnv1a64 (FNV-1a/64
+//                  of metrics.csv's bytes, 16 lowercase hex digits), plus
+//                  the run's settings.
 // Both files are written to a temporary name and renamed, metrics first and
 // the manifest last: a run directory with a manifest is complete, and an
-// interrupted run never leaves a file that reads as complete.
+// interrupted run never leaves a file that reads as complete. The row count
+// and hash let a reader tell a metrics.csv cut at a row end (or replaced)
+// from the one the run wrote.
 #ifndef LIB_IO_RESULTS_H_
 #define LIB_IO_RESULTS_H_
 
@@ -52,6 +57,18 @@ std::string run_dir(const std::string& root, const RunId& id);
 // path on failure and leaves no temporary file behind.
 void write_file_atomically(const std::string& path, const std::string& content);
 
+// The temporaries write_file_atomically leaves behind when its process is
+// killed: files "<name>.tmp.<pid>" in `dir` (not below it) whose <pid> is all
+// digits, is not this process and names no live process. Removes them and
+// returns how many; a missing `dir` has none. write_run calls it on the run
+// directory, so a rerun of a killed run leaves no stale temporary.
+int remove_stale_temporaries(const std::string& dir);
+
+// FNV-1a, 64 bits (Fowler, Noll, Vo; offset basis 14695981039346656037,
+// prime 1099511628211) of `bytes`, and as 16 lowercase hex digits.
+std::uint64_t fnv1a64(const std::string& bytes);
+std::string fnv1a64_hex(const std::string& bytes);
+
 // Throws UsageError naming --<flag> unless `dir` exists (or can be created)
 // and is writable; creates nothing else. Call before doing any work.
 void check_output_dir(const std::string& flag, const std::string& dir);
@@ -65,7 +82,8 @@ struct RunStatus {
   std::int64_t diverged_step = -1;  // first step with a non-finite loss
 };
 
-// Writes metrics.csv, then manifest.json, into run_dir(root, id).
+// Writes metrics.csv, then manifest.json, into run_dir(root, id), after
+// removing the stale temporaries of earlier, killed runs of that directory.
 // `settings` are the run's own parameters (steps, learning rate, ...),
 // already JSON-encoded values keyed by name.
 void write_run(const std::string& root, const RunId& id, const Table& metrics,

@@ -10,7 +10,12 @@
 // The package's inputs are x in {±1}^d; with b_i = (1 - x_i)/2 in {0,1},
 // z = sum_{i in S} (1 - x_i)/2, so a hidden unit with threshold t has
 // weights -1/2 on S and bias |S|/2 - t; and (-1)^z = prod_{i in S} x_i.
+#include <algorithm>
+#include <cstdio>
+#include <cmath>
 #include <cstdint>
+#include <set>
+#include <string>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -22,6 +27,20 @@
 
 namespace fgbdl {
 namespace {
+
+// What the properties below checked (recorded by the last test).
+struct Checked {
+  std::set<std::size_t> ds;                   // input sizes d
+  std::set<std::size_t> widths;               // construction widths 3 (floor(d/2) + 1)
+  std::size_t networks = 0, inputs = 0;       // (d, S) pairs and inputs evaluated
+  double max_error = 0;                       // max |f(x) - chi_S(x)|, float64
+  std::size_t networks32 = 0, inputs32 = 0;   // the float32 property
+  double max_margin_error = 0;                // max |y f(x) - 1|, float32
+};
+Checked& checked() {
+  static Checked c;
+  return c;
+}
 
 struct TwoLayer {
   Dense<double> hidden;  // d -> width
@@ -104,10 +123,16 @@ RC_GTEST_PROP(Lemma3, TheLemmaNetworkComputesEveryParityExactlyOnAllInputs, ()) 
   const TwoLayer net = lemma3_network(subset, width);
   const auto x = all_inputs(d);
   const auto score = forward(net, x);
+  Checked& c = checked();
+  c.ds.insert(d);
+  c.widths.insert(3 * (d / 2 + 1));
+  ++c.networks;
   for (std::size_t r = 0; r < x.shape(0); ++r) {
     double chi = 1;
     for (std::size_t j = 0; j < d; ++j)
       if (subset[j]) chi *= x(r, j);
+    c.max_error = std::max(c.max_error, std::abs(score(r, 0) - chi));
+    ++c.inputs;
     RC_ASSERT(score(r, 0) == chi);
   }
 }
@@ -126,8 +151,12 @@ RC_GTEST_PROP(Lemma3, TheFloat32NetworkClassifiesEveryInputWithMarginOne, ()) {
   dense_forward(hidden, x, z);
   relu_forward(z, a);
   dense_forward(out, a, score);
+  Checked& c = checked();
+  ++c.networks32;
   for (std::size_t r = 0; r < x.shape(0); ++r) {
     const float y = parity_label(parity, &x(r, 0));
+    c.max_margin_error = std::max(c.max_margin_error, std::abs(double(y * score(r, 0)) - 1.0));
+    ++c.inputs32;
     RC_ASSERT(y * score(r, 0) == 1.0f);
   }
 }
@@ -149,6 +178,38 @@ TEST(Lemma3, RemovingATriadBreaksTheNetwork) {
   }
   // Inputs with exactly two -1's: C(6, 2) = 15 now score -1 instead of +1.
   EXPECT_EQ(wrong, 15);
+}
+
+std::string g(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", x);
+  return buf;
+}
+
+// Runs after the properties (GoogleTest keeps the order of definition): what
+// they checked, recorded for the report (skipped when run alone).
+TEST(Lemma3, RecordsWhatThePropertiesChecked) {
+  const Checked& c = checked();
+  if (c.networks == 0 && c.networks32 == 0) GTEST_SKIP() << "run without the properties";
+  const std::string measured =
+      "float64: " + std::to_string(c.networks) + " parities (d, S) with d in " +
+      (c.ds.empty() ? std::string("{}")
+                    : std::to_string(*c.ds.begin()) + ".." + std::to_string(*c.ds.rbegin())) +
+      " (" + std::to_string(c.ds.size()) + " values), construction widths " +
+      (c.widths.empty() ? std::string("{}")
+                        : std::to_string(*c.widths.begin()) + ".." +
+                              std::to_string(*c.widths.rbegin())) +
+      " inside width 10d, all 2^d inputs each (" + std::to_string(c.inputs) +
+      " inputs), max |f(x) - chi_S(x)| = " + g(c.max_error) + "; float32: " +
+      std::to_string(c.networks32) + " networks, " + std::to_string(c.inputs32) +
+      " inputs, max |y f(x) - 1| = " + g(c.max_margin_error);
+  RecordProperty("measured", measured);
+  std::printf("%s\n", measured.c_str());
+  EXPECT_GE(c.networks, 50u);
+  EXPECT_GE(c.ds.size(), 12u);  // most d in 1..16 drawn
+  EXPECT_EQ(c.max_error, 0.0);
+  EXPECT_GE(c.networks32, 50u);
+  EXPECT_EQ(c.max_margin_error, 0.0);
 }
 
 }  // namespace

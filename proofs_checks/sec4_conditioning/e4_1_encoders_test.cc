@@ -99,12 +99,13 @@ TEST(E4_1_3, WhitenedConvolutionWithTheScriptsAdamIsNotReliablyAccurateAt500Step
   measured += absl::StrFormat("script seed 7: whitened %.3g fc %.3g; all runs:", w7, f7);
   EXPECT_GT(w7, 1.0);
   EXPECT_GT(w7, f7);
-  int accurate = 0;
+  int accurate = 0, inaccurate = 0;
   for (const bool script : {false, true}) {
     for (std::uint64_t seed = 1; seed <= 10; ++seed) {
       const double w =
           train(PwlEncoder::kConvWhitened, PwlOptimizer::kAdam, script, 500, seed).error;
       accurate += w <= 0.1;
+      inaccurate += w > 1.0;
       measured += absl::StrFormat(" %s/%d %.2g", data_name(script), static_cast<int>(seed), w);
     }
   }
@@ -112,12 +113,17 @@ TEST(E4_1_3, WhitenedConvolutionWithTheScriptsAdamIsNotReliablyAccurateAt500Step
   RecordProperty("measured",
                  absl::StrCat("Adam lr 0.99 batch 10, held-out error after 500 steps: ", measured,
                               "; runs with error <= 0.1: ", accurate, " of 20"));
-  RecordProperty(
-      "refuted",
-      "E4.1.3 with the script's Adam (lr 0.99): after 500 steps the whitened convolution is "
-      "not reliably accurate, error > 1 on 5 of 20 runs (seeds 1..10, both curve "
-      "distributions; script curves seed 7: 212 vs fc 8.24). Corrected: with SGD at "
-      "1/(2 lambda_max) it is accurate within 500 steps on every seed");
+  if (w7 > 1.0 && w7 > f7) {
+    RecordProperty(
+        "refuted",
+        absl::StrFormat(
+            "E4.1.3 with the script's Adam (lr 0.99): after 500 steps the whitened convolution "
+            "is not reliably accurate, error > 1 on %d of 20 runs (seeds 1..10, both curve "
+            "distributions; script curves seed 7: %.3g vs fc %.3g). Corrected: with SGD at "
+            "1/(2 lambda_max) it is accurate within 500 steps on every seed checked "
+            "(E4_1_3.WhitenedConvolutionBeatsConvolutionAndFullyConnectedWithSgd)",
+            inaccurate, w7, f7));
+  }
 }
 
 // E4.1.2: the paper's "conv beats fc" does not hold for the reconstruction
@@ -141,6 +147,7 @@ TEST(E4_1_3, WhitenedConvolutionWithTheScriptsAdamIsNotReliablyAccurateAt500Step
 // not (0.54 .. 1.08 with a 2 000-curve pool), and is not asserted.
 TEST(E4_1_2, ConvolutionDoesNotBeatFullyConnectedInReconstructionError) {
   std::string measured;
+  double least_sgd = INFINITY, least_adam = INFINITY;  // smallest conv / fc
   for (const bool script : {false, true}) {
     for (const std::uint64_t seed : {1u, 2u}) {
       const std::string where =
@@ -154,6 +161,8 @@ TEST(E4_1_2, ConvolutionDoesNotBeatFullyConnectedInReconstructionError) {
       const double f_adam =
           train(PwlEncoder::kFullyConnected, PwlOptimizer::kAdam, script, 500, seed).error;
       EXPECT_GT(c_adam, f_adam) << where << " (adam, 500 steps)";
+      least_sgd = std::min(least_sgd, c / f.error);
+      least_adam = std::min(least_adam, c_adam / f_adam);
       measured += absl::StrFormat(
           "%s: sgd 5000 steps conv %.4g fc %.4g (fc near/away kinks %.3g); adam 500 steps "
           "conv %.4g fc %.4g; ",
@@ -161,13 +170,17 @@ TEST(E4_1_2, ConvolutionDoesNotBeatFullyConnectedInReconstructionError) {
     }
   }
   RecordProperty("measured", measured);
-  RecordProperty(
-      "refuted",
-      "E4.1.2 (conv faster than fc): in held-out reconstruction error fc leads at equal "
-      "budgets: with SGD (n = 100) conv/fc >= 1 900 after 5 000 steps on 10 seeds and conv "
-      "938 vs fc 0.11 after the scripts' 50 000 steps (script curves, seed 1); with Adam fc "
-      "leads after 500 steps. Corrected: only the whitened convolution beats fc; the plain "
-      "convolution's slowest direction is the one the decoded curve is most sensitive to");
+  if (least_sgd > 1.0 && least_adam > 1.0) {
+    RecordProperty(
+        "refuted",
+        absl::StrFormat(
+            "E4.1.2 (conv faster than fc): in held-out reconstruction error fc leads at equal "
+            "budgets: with SGD (n = 100) conv/fc >= %.0f after 5 000 steps, and with Adam "
+            "conv/fc >= %.3g after 500 steps (seeds 1, 2, paper and script curves). Corrected: "
+            "only the whitened convolution beats fc; the plain convolution's slowest direction "
+            "is the one the decoded curve is most sensitive to",
+            least_sgd, least_adam));
+  }
 }
 
 // E4.1.4: the autoencoder's error concentrates at the kinks. Measure: the
@@ -283,7 +296,7 @@ TEST(E4_1, GradientsMatchFiniteDifferences) {
 }
 
 // Prints the numbers behind the thresholds above, over seeds 1..10:
-//   bazel run //proofs_checks/sec4_conditioning:e4_1_encoders_test -- \
+//   bazel run //proofs_checks/sec4_conditioning:e4_1_encoders_test --
 //     --gtest_also_run_disabled_tests --gtest_filter='*Measure*'
 TEST(E4_1, DISABLED_MeasureMargins) {
   for (const bool script : {false, true}) {

@@ -1,54 +1,64 @@
-// E5.2-E5.5 of the paper (Section 5, Figure 7) at reduced scale: learning a
-// step-function target u(v*^T x + b*) (x ~ N(0, I)/100 in R^100, the
-// script's 52 thresholds) with the sigmoid approximation (approx), a ReLU
-// network (e2e), a multi-class network (multiclass) and the forward-only
-// update (forward_only); and the true gradient through u (plain).
+// E5.2-E5.5 of the paper (Section 5, Figure 7): learning a step-function
+// target u(v*^T x + b*) (x ~ N(0, I)/100 in R^100, the script's 52
+// thresholds) with the sigmoid approximation (approx), a ReLU network (e2e),
+// a multi-class network (multiclass) and the forward-only update
+// (forward_only); and the true gradient through u (plain).
 //
-// Scale: the paper's data, models, batch (256), optimizers and learning
-// rates; forward_only runs its full 5 000 steps (the script's count; it is
-// the cheapest), e2e and approx 2 000 (a fifth of the script's 10 000),
-// multiclass 5 000 (half); seeds 1, 2, 3 (one test per seed). The errors are
-// mean squared errors of the predicted step value on 100 000 fresh samples
-// after the last step ("final"; flat_fresh_error); the training cost is the
-// thread CPU time of one training step of the model on a fixed batch
-// (model_ms, sampling excluded: drawing the batch costs the same for every
-// approach, ~0.25 ms, more than a whole forward-only step) and the test cost
-// the wall time per sample of the predictor on the 5 000 held-out samples.
+// Scale: the paper's data, models, batch (256), optimizers, learning rates
+// and step budgets: approx, e2e and multiclass run the script's 10 000
+// steps, forward_only its 5 000 and, for a comparison at equal budgets, on
+// to 10 000; seeds 1, 2, 3 (two tests per seed: forward-only against the
+// approximation and the e2e network, and against the multi-class network,
+// each about 12 s of CPU). The trainers of a seed see the same batches (drawn once, fed to each with step_on), so each makes
+// the training run its own step() would, i.e. the run of e5_flat
+// --profile=paper for that seed (forward_only's first 5 000 steps);
+// SharedBatchesGiveEachTrainerItsOwnRun checks the equivalence.
 //
-// Measured with this code (errors on 100 000 fresh points; costs on a
-// loaded 2-core machine, the errors are exact reproductions):
-//   seed   fo@5000   mc@5000   e2e@2000  approx@2000 (initial)
-//   1      0.000241  0.000589  0.00202   0.0186 (0.0746)
-//   2      0.00042   0.000735  0.00347   0.106  (0.106: never moves)
-//   3      0.000378  0.000808  0.00738   3.66   (3.66:  never moves)
-//   CPU ms per model step: fo 0.008-0.012, approx 0.25, e2e 0.42-0.44,
-//   mc 0.56-0.64; test ns/sample: fo 21-23, approx 14-24, e2e 710-2400,
-//   mc 740-2100. Around the step at b* (1 000 sorted points, |r - b*| <= 0.03,
-//   where the target changes once) the prediction changes fo 11/5/3 times,
-//   mc 15/9/9 times.
-// Asserted with margins (worst seed in brackets): fo <= 0.8 mc (0.57),
-// fo <= 0.5 e2e (0.12), fo <= 0.1 approx (0.013), fo's 5 000 steps <= 0.5 x
-// the model time of e2e's or mc's 2 000 (~0.07), fo's test cost <= 1/5 of
-// e2e's and mc's (~1/30) and <= 3x approx's (1.6), mc boundary changes >= 5
-// (9) and > fo's (by 4). The approximation never moves on seeds 2 and 3
-// (final >= 0.99 initial: exactly equal) and ends >= 10x above fo on every
-// seed (>= 77x). At the script's step counts (e5_flat --profile=paper, 200 000
-// fresh points) the order is the same: fo 0.00024/0.00041/0.00040, mc@10000
-// 0.00064/0.00076/0.00048, e2e@10000 0.0014/0.0011/0.0014.
-// Held-out sets of 5 000-10 000 points are too small to rank fo and mc: the
-// error comes from a few points across a wide step (one point across the
-// step of width 0.8 weighs 0.64), and on 5 000 points mc@5000 looked better
-// than fo on seed 2; hence the 100 000 fresh points.
-// Bias sensitivity (seed 1, 1 500 steps from b = b* + offset): offsets -0.1
-// and 0 reach 0.0208; +0.3 stays at its initial 0.112 and -1 ends at 0.848
-// (asserted: offset 0 <= 0.03, +0.3 never moves, spread >= 5x; measured 41x).
-// Fixed seeds: the errors are deterministic; the cost ratios have margins of
-// >= 5x over the measured ones.
+// What is compared, and how:
+//   * accuracy: the mean squared error of the predicted step value on 100 000
+//     fresh points (one set per seed, shared by the four learners), forward-
+//     only after 5 000 and after 10 000 steps against each other learner
+//     after 10 000. Paired per point, the other learner's error minus
+//     forward-only's must be positive by at least 3 standard errors, so that
+//     the ranking is not an accident of the evaluation sample (the errors
+//     come from rare points across a wide step: one point across the step
+//     of width 0.8 weighs 0.64);
+//   * training cost, without clocks: the arithmetic per sample of a training
+//     step from the architectures (flat_cost: multiply-adds and exp/log
+//     evaluations; closed forms below), and the number of steps forward-only
+//     needs to reach each other learner's final error (evaluated every 250
+//     steps on the same 100 000 points);
+//   * test-time cost, without clocks: the multiply-adds of one prediction.
+//     Forward-only and the approximation predict with the same function
+//     u(w^T x + b), so they cost the same: the paper's "cheapest prediction"
+//     holds only as a tie, and the test records that as refuted.
+// Thread CPU time per step and wall time per prediction are recorded as
+// information ("measured"), never asserted: on a loaded 2-core machine they
+// vary by 2x or more between runs.
+//
+// What holds and what does not (seeds 1..10, DISABLED_MeasureMargins; the
+// thresholds and the margins are stated at each check in check_against_*):
+//   * forward-only is far more accurate than the approximation and the e2e
+//     network at both budgets on every seed (paired z >= 49.5 and >= 14.3);
+//   * against the multi-class network it is never significantly worse, and
+//     significantly better on most seeds but not all: seed 3 ties (z 0.2 at
+//     the paper's budgets, -0.1 at equal budgets). "Lowest error of the four"
+//     is refuted by that seed, which the test keeps;
+//   * training: every forward-only step costs 200 multiply-adds per sample
+//     and no exp/log, against 200 and 102 sigmoids (approx), 80 300 (e2e) and
+//     80 000 and 101 exp/log (multiclass), and forward-only reaches each
+//     other learner's 10 000-step error within 5 000 steps;
+//   * prediction: 100 multiply-adds, 301x and 300x fewer than the networks',
+//     and exactly as many as the approximation's (the same predictor): the
+//     "cheapest prediction" is a tie, recorded as refuted.
+// The errors and step counts are deterministic for a seed (same binary, one
+// BLAS thread).
 #include <time.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -62,8 +72,13 @@
 namespace fgbdl {
 namespace {
 
-constexpr std::int64_t kTestSamples = 5000;
-constexpr std::size_t kFreshSamples = 100000;
+constexpr std::int64_t kSteps = 10000;          // approx, e2e, multiclass: the script's
+constexpr std::int64_t kForwardSteps = 5000;    // forward_only: the script's
+constexpr std::int64_t kCheckEvery = 250;       // forward_only's error along its run
+constexpr std::size_t kEvalPoints = 100000;     // fresh points per seed
+constexpr std::size_t kChunk = 10000;
+constexpr std::uint64_t kEvalStream = 1000;     // derive_engine(seed, kEvalStream): the points
+constexpr double kMinZ = 3.0;                   // paired standard errors required
 
 double thread_cpu_seconds() {
   timespec ts;
@@ -76,120 +91,401 @@ FlatSettings settings(FlatApproach a, std::int64_t steps) {
   s.approach = a;
   s.steps = steps;
   s.lr = script_learning_rate(a);
-  s.test_samples = kTestSamples;
+  s.test_samples = 5000;
   s.eval_every = 1000;
   return s;
 }
 
-struct Outcome {
-  double initial = 0;                 // error at step 0 (kFreshSamples fresh points)
-  double final_error = 0;             // on kFreshSamples fresh points
-  double model_ms = 0;                // CPU ms per step on a fixed batch
-  double test_ns = 0;                 // per held-out sample
-  int switches = 0;                   // changes of the prediction across the zoom
-  double zoom_mse = 0;                // MSE on the zoom (|r - b*| <= 0.03)
+// The fresh evaluation points of a seed, in chunks of kChunk.
+struct EvalSet {
+  std::vector<Matrix> x, y;
 };
 
-Outcome train(FlatApproach a, std::int64_t steps, std::uint64_t seed, double b_init_offset = NAN) {
-  FlatSettings s = settings(a, steps);
-  s.b_init_offset = b_init_offset;
-  FlatTrainer trainer(s, seed);
-  Outcome run;
-  run.initial = flat_fresh_error(trainer, seed, kFreshSamples);
-  RunStatus status;
-  double seconds = 0;
-  train_flat(trainer, status, seconds);
-  EXPECT_FALSE(status.diverged);
-  run.final_error = flat_fresh_error(trainer, seed, kFreshSamples);
-  run.test_ns = flat_test_ns_per_sample(trainer, 5);
-  // The boundary at b*: 1 000 points with |r - b*| <= 0.03, sorted by r; the
-  // target changes value once there.
-  const Table zoom = flat_zoom_table(trainer, seed, 0.0, 0.03, 1000);
-  for (std::size_t i = 0; i < zoom.rows().size(); ++i) {
-    const auto& row = zoom.rows()[i];
-    run.zoom_mse += (row[2] - row[1]) * (row[2] - row[1]);
-    if (i > 0 && row[2] != zoom.rows()[i - 1][2]) ++run.switches;
-  }
-  run.zoom_mse /= static_cast<double>(zoom.rows().size());
-  // Model cost per step: 100 steps on one fixed batch (after the run).
-  Engine rng(99);
-  Matrix x, y;
+EvalSet eval_set(const StepTarget& target, std::uint64_t seed) {
+  Engine rng = derive_engine(seed, kEvalStream);
+  EvalSet set;
   std::vector<double> r;
-  sample_step_batch(trainer.target(), static_cast<std::size_t>(s.batch), rng, x, r, y);
-  for (int i = 0; i < 10; ++i) trainer.step_on(x, r, y);
-  const double start = thread_cpu_seconds();
-  for (int i = 0; i < 100; ++i) trainer.step_on(x, r, y);
-  run.model_ms = (thread_cpu_seconds() - start) * 1e3 / 100;
-  return run;
+  for (std::size_t done = 0; done < kEvalPoints; done += kChunk) {
+    set.x.emplace_back();
+    set.y.emplace_back();
+    sample_step_batch(target, kChunk, rng, set.x.back(), r, set.y.back());
+  }
+  return set;
 }
 
-void check_seed(std::uint64_t seed) {
-  const Outcome fo = train(FlatApproach::kForwardOnly, 5000, seed);
-  const Outcome e2e = train(FlatApproach::kEndToEnd, 2000, seed);
-  const Outcome mc = train(FlatApproach::kMulticlass, 5000, seed);
-  const Outcome ap = train(FlatApproach::kApprox, 2000, seed);
+// Squared error of the predicted value at every point.
+std::vector<double> squared_errors(FlatTrainer& t, const EvalSet& set) {
+  std::vector<double> e;
+  e.reserve(kEvalPoints);
+  std::vector<float> pred;
+  for (std::size_t c = 0; c < set.x.size(); ++c) {
+    t.predict(set.x[c], pred);
+    for (std::size_t i = 0; i < pred.size(); ++i) {
+      const double d = static_cast<double>(pred[i]) - set.y[c](i, 0);
+      e.push_back(d * d);
+    }
+  }
+  return e;
+}
+
+double mean(const std::vector<double>& v) {
+  double s = 0;
+  for (const double x : v) s += x;
+  return s / static_cast<double>(v.size());
+}
+
+// (mean of b - a) / its standard error, per point (paired): how many
+// standard errors b's error is above a's.
+double paired_z(const std::vector<double>& a, const std::vector<double>& b) {
+  const double n = static_cast<double>(a.size());
+  double m = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) m += (b[i] - a[i]) / n;
+  double v = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) v += (b[i] - a[i] - m) * (b[i] - a[i] - m);
+  v /= n - 1;
+  return v > 0 ? m / std::sqrt(v / n) : (m > 0 ? INFINITY : m < 0 ? -INFINITY : 0.0);
+}
+
+// Changes of the prediction across 1 000 fresh points with |r - b*| <= 0.03,
+// sorted by r, where the target changes value once.
+int boundary_switches(FlatTrainer& t, std::uint64_t seed) {
+  const Table zoom = flat_zoom_table(t, seed, 0.0, 0.03, 1000);
+  int switches = 0;
+  for (std::size_t i = 1; i < zoom.rows().size(); ++i)
+    switches += zoom.rows()[i][2] != zoom.rows()[i - 1][2];
+  return switches;
+}
+
+// CPU ms per step of the model alone, on the last batch (information only).
+double model_ms(FlatTrainer& t) {
+  const Matrix x = t.batch_x(), y = t.batch_y();
+  const std::vector<double> r = t.batch_r();
+  const double start = thread_cpu_seconds();
+  for (int i = 0; i < 50; ++i) t.step_on(x, r, y);
+  return (thread_cpu_seconds() - start) * 1e3 / 50;
+}
+
+// One of the other learners, trained alongside forward-only.
+struct Other {
+  const char* name = "";
+  FlatApproach approach = FlatApproach::kApprox;
+  double error = 0, initial = 0;  // after 10 000 steps, and at step 0
+  double z5 = 0, z10 = 0;         // paired z of (error - fo@5000), (error - fo@10000)
+  std::int64_t reach = -1;        // forward_only's steps to reach `error` (-1: never)
+  FlatCost cost;
+  int switches = 0;
+  double ms = 0, ns = 0;          // information only
+};
+
+struct SeedOutcome {
+  double fo5 = 0, fo10 = 0;  // forward_only's error after 5 000 and 10 000 steps
+  FlatCost cost_fo;
+  int switches_fo = 0;
+  double ms_fo = 0, ns_fo = 0;  // information only
+  std::vector<Other> others;
+  std::string measured;
+};
+
+// Multiply-adds of the other's 10 000 steps over forward-only's steps to
+// reach its final error (the batch size cancels).
+double macs_ratio(const SeedOutcome& o, const Other& x) {
+  return x.reach < 1 ? 0.0
+                     : (x.cost.train_macs * kSteps) /
+                           (o.cost_fo.train_macs * static_cast<double>(x.reach));
+}
+
+// Forward-only (10 000 steps) and the given other learners (10 000 steps) on
+// one seed's shared batches, evaluated on one seed's 100 000 fresh points.
+SeedOutcome run_seed(std::uint64_t seed, const std::vector<FlatApproach>& approaches) {
+  FlatTrainer fo(settings(FlatApproach::kForwardOnly, kSteps), seed);
+  std::vector<FlatTrainer> trainers;
+  trainers.reserve(approaches.size());
+  SeedOutcome o;
+  const EvalSet set = eval_set(fo.target(), seed);
+  for (const FlatApproach a : approaches) {
+    trainers.emplace_back(settings(a, kSteps), seed);
+    o.others.emplace_back();
+    o.others.back().approach = a;
+    o.others.back().name = a == FlatApproach::kApprox       ? "approx"
+                           : a == FlatApproach::kEndToEnd   ? "e2e"
+                           : a == FlatApproach::kMulticlass ? "multiclass"
+                                                            : "?";
+    o.others.back().initial = mean(squared_errors(trainers.back(), set));
+  }
+  std::vector<std::pair<std::int64_t, double>> fo_curve;  // (step, error)
+  std::vector<double> fo5_errors;
+  for (std::int64_t t = 1; t <= kSteps; ++t) {
+    fo.step();
+    for (FlatTrainer& other : trainers) other.step_on(fo.batch_x(), fo.batch_r(), fo.batch_y());
+    if (t % kCheckEvery == 0) {
+      std::vector<double> e = squared_errors(fo, set);
+      fo_curve.push_back({t, mean(e)});
+      if (t == kForwardSteps) fo5_errors = std::move(e);
+    }
+  }
+  const std::vector<double> fo10_errors = squared_errors(fo, set);
+  o.fo5 = mean(fo5_errors);
+  o.fo10 = mean(fo10_errors);
+  o.cost_fo = flat_cost(fo);
+  o.switches_fo = boundary_switches(fo, seed);
+  for (std::size_t i = 0; i < trainers.size(); ++i) {
+    Other& x = o.others[i];
+    const std::vector<double> e = squared_errors(trainers[i], set);
+    x.error = mean(e);
+    x.z5 = paired_z(fo5_errors, e);
+    x.z10 = paired_z(fo10_errors, e);
+    for (const auto& [t, err] : fo_curve) {
+      if (err <= x.error) {
+        x.reach = t;
+        break;
+      }
+    }
+    x.cost = flat_cost(trainers[i]);
+    x.switches = boundary_switches(trainers[i], seed);
+  }
+  // Timings, as information (after the errors: step_on changes the models).
+  o.ns_fo = flat_test_ns_per_sample(fo, 3);
+  o.ms_fo = model_ms(fo);
+  for (std::size_t i = 0; i < trainers.size(); ++i) {
+    o.others[i].ns = flat_test_ns_per_sample(trainers[i], 3);
+    o.others[i].ms = model_ms(trainers[i]);
+  }
+  o.measured = absl::StrFormat(
+      "seed %d, MSE on 1e5 fresh points: forward_only@5000 %.3g, @10000 %.3g; prediction "
+      "changes across the step at b* (1000 points, |r - b*| <= 0.03, the target changes once): "
+      "forward_only %d",
+      static_cast<int>(seed), o.fo5, o.fo10, o.switches_fo);
+  for (const Other& x : o.others) {
+    absl::StrAppend(
+        &o.measured,
+        absl::StrFormat(
+            "; %s@10000 %.3g (initial %.3g): paired z vs forward_only@5000 %.1f, @10000 %.1f; "
+            "forward_only reaches its error after %d steps (checked every %d), with %.3g times "
+            "fewer multiply-adds than its 10000 steps; exp/log per sample and step %g vs "
+            "forward_only's %g; prediction changes at b* %d",
+            x.name, x.error, x.initial, x.z5, x.z10, static_cast<int>(x.reach),
+            static_cast<int>(kCheckEvery), macs_ratio(o, x), x.cost.train_transcendentals,
+            o.cost_fo.train_transcendentals, x.switches));
+  }
+  absl::StrAppend(&o.measured, "; information only, not asserted: CPU ms per model step ",
+                  absl::StrFormat("forward_only %.3f", o.ms_fo));
+  for (const Other& x : o.others) absl::StrAppend(&o.measured, absl::StrFormat(", %s %.3f", x.name, x.ms));
+  absl::StrAppend(&o.measured, absl::StrFormat("; wall ns per prediction forward_only %.0f", o.ns_fo));
+  for (const Other& x : o.others) absl::StrAppend(&o.measured, absl::StrFormat(", %s %.0f", x.name, x.ns));
+  return o;
+}
+
+// Training cost, for any other learner: forward-only reaches its 10 000-step
+// error within its own 5 000 steps (measured max over seeds 1..10: approx
+// 2 250, e2e 4 500, multiclass 5 000; on seeds 1..3: 1 500, 4 000, 4 250),
+// and each forward-only step costs no more multiply-adds and no more exp/log
+// evaluations per sample, and strictly less of one of them (closed forms in
+// ArithmeticPerSampleFromTheArchitectures).
+void check_training_cost(const SeedOutcome& o, const Other& x, const std::string& where) {
+  const std::string who = absl::StrCat(where, ", ", x.name);
+  EXPECT_GE(x.reach, 1) << who << ": forward_only never reaches its error";
+  EXPECT_LE(x.reach, kForwardSteps) << who;
+  EXPECT_LE(o.cost_fo.train_macs, x.cost.train_macs) << who;
+  EXPECT_LE(o.cost_fo.train_transcendentals, x.cost.train_transcendentals) << who;
+  EXPECT_TRUE(o.cost_fo.train_macs < x.cost.train_macs ||
+              o.cost_fo.train_transcendentals < x.cost.train_transcendentals)
+      << who;
+}
+
+// E5.2, E5.3 and E5.5 against the approximation and the e2e network.
+void check_against_approx_and_e2e(std::uint64_t seed) {
+  const SeedOutcome o = run_seed(seed, {FlatApproach::kApprox, FlatApproach::kEndToEnd});
   const std::string where = absl::StrCat("seed ", seed);
-  // Accuracy: forward-only after its 5 000 steps beats multiclass after as
-  // many, e2e and the approximation after 2 000.
-  EXPECT_LE(fo.final_error, 0.8 * mc.final_error) << where;
-  EXPECT_LE(fo.final_error, 0.5 * e2e.final_error) << where;
-  EXPECT_LE(fo.final_error, 0.1 * ap.final_error) << where;
-  // Training cost: fo's 5 000 steps against e2e's and mc's 2 000.
-  EXPECT_LE(5000 * fo.model_ms, 0.5 * 2000 * e2e.model_ms) << where;
-  EXPECT_LE(5000 * fo.model_ms, 0.5 * 2000 * mc.model_ms) << where;
-  // Test cost: far below the networks', the same as the approximation's
-  // (the same predictor u(w^T x + b)).
-  EXPECT_LE(fo.test_ns, e2e.test_ns / 5) << where;
-  EXPECT_LE(fo.test_ns, mc.test_ns / 5) << where;
-  EXPECT_LE(fo.test_ns, 3 * ap.test_ns) << where;
-  // Multi-class boundaries are blurred: around the step at b* its predicted
-  // value changes many times where the target changes once, more often than
-  // forward-only's (which is not perfectly sharp either).
+  ::testing::Test::RecordProperty("measured", o.measured);
+  for (const Other& x : o.others) {
+    // Accuracy: forward-only after its 5 000 steps, and after as many steps
+    // as the others (10 000), is below the approximation and the e2e network
+    // after 10 000, by >= kMinZ paired standard errors (measured, seeds
+    // 1..10: z >= 49.5 approx, >= 14.3 e2e).
+    EXPECT_GE(x.z5, kMinZ) << where << ", " << x.name << " vs forward_only@5000";
+    EXPECT_GE(x.z10, kMinZ) << where << ", " << x.name << " vs forward_only@10000";
+    check_training_cost(o, x, where);
+  }
+  // E5.2: the approximation ends >= 10x above forward-only@5000 after twice
+  // the steps (measured >= 37x over seeds 1..10), and on seeds 2 and 3 its
+  // predicted steps never change (its bias starts where every sigmoid the
+  // data reach is saturated; also seed 9 of 1..10).
+  const Other& approx = o.others[0];
+  EXPECT_GE(approx.error, 10 * o.fo5) << where;
+  if (seed != 1) {
+    EXPECT_EQ(approx.error, approx.initial) << where;
+  }
+}
+
+// E5.4 and E5.5 against the multi-class network.
+void check_against_multiclass(std::uint64_t seed) {
+  const SeedOutcome o = run_seed(seed, {FlatApproach::kMulticlass});
+  const std::string where = absl::StrCat("seed ", seed);
+  ::testing::Test::RecordProperty("measured", o.measured);
+  const Other& mc = o.others[0];
+  // Forward-only is never significantly worse (z > -kMinZ; measured min
+  // -0.1 over seeds 1..10), but not always significantly better: z at the
+  // paper's budgets 9.3, 5.2, 0.2, 1.0, 8.0, 9.0, 4.5, 7.3, 4.2, 7.1 and at
+  // equal budgets 0.9, 7.0, -0.1, 7.7, 3.2, 10.3, 4.1, 8.6, 4.1, 7.3 on
+  // seeds 1..10. Seed 3 ties at both budgets: the counterexample to "lowest
+  // error of the four", checked here and recorded as refuted.
+  EXPECT_GT(mc.z5, -kMinZ) << where;
+  EXPECT_GT(mc.z10, -kMinZ) << where;
+  if (seed == 3) {
+    EXPECT_LT(mc.z5, kMinZ) << where << ": the counterexample is gone";
+    EXPECT_LT(mc.z10, kMinZ) << where << ": the counterexample is gone";
+  }
+  if (mc.z5 < kMinZ || mc.z10 < kMinZ) {
+    ::testing::Test::RecordProperty(
+        "refuted",
+        absl::StrFormat(
+            "E5.5 (lowest error of the four): seed %d, MSE on 1e5 fresh points forward_only@5000 "
+            "%.3g and @10000 %.3g against multiclass@10000 %.3g: paired z %.1f and %.1f, not "
+            "significantly lower (z < %.0f). Corrected: forward_only is far more accurate than "
+            "the approximation and the e2e network on every seed, and never significantly less "
+            "accurate than the multi-class network",
+            static_cast<int>(seed), o.fo5, o.fo10, mc.error, mc.z5, mc.z10, kMinZ));
+  }
+  check_training_cost(o, mc, where);
+  // E5.4: the multi-class boundaries are blurred. Around the step at b* its
+  // predicted value changes many times where the target changes once
+  // (measured 11..23 over seeds 1..10; threshold 5). Forward-only's is not
+  // sharp either (3..17), and on seeds 5 and 6 it changes as often or more
+  // often, so the two are not ranked.
   EXPECT_GE(mc.switches, 5) << where;
-  EXPECT_GT(mc.switches, fo.switches) << where;
-  // The approximation is much worse (and, on some seeds, never moves).
-  EXPECT_GE(ap.final_error, 10 * fo.final_error) << where;
-  ::testing::Test::RecordProperty(
+}
+
+TEST(E5, ForwardOnlyAgainstApproximationAndEndToEndSeed1) { check_against_approx_and_e2e(1); }
+TEST(E5, ForwardOnlyAgainstApproximationAndEndToEndSeed2) { check_against_approx_and_e2e(2); }
+TEST(E5, ForwardOnlyAgainstApproximationAndEndToEndSeed3) { check_against_approx_and_e2e(3); }
+TEST(E5, ForwardOnlyAgainstMulticlassSeed1) { check_against_multiclass(1); }
+TEST(E5, ForwardOnlyAgainstMulticlassSeed2) { check_against_multiclass(2); }
+TEST(E5, ForwardOnlyAgainstMulticlassSeed3) { check_against_multiclass(3); }
+
+// The arithmetic per sample of each approach (flat_cost), against closed
+// forms from the architectures (d = 100, hidden width h = 100, the script's
+// 52 thresholds, a multi-class head of K = 100):
+//   forward_only, approx, plain: one d -> 1 layer. Train 2d = 200
+//     multiply-adds (forward and dW); approx also 2 x 51 = 102 sigmoids (u~
+//     and u~'). Predict d = 100, no exp.
+//   e2e: d -> h -> h -> h -> 1. Forward d h + 2 h^2 + h = 30 100; train
+//     2 x 30 100 + (2 h^2 + h) = 80 300. Predict 30 100.
+//   multiclass: d -> h -> h -> K. Forward d h + h^2 + h K = 30 000; train
+//     2 x 30 000 + (h^2 + h K) = 80 000, and K + 1 = 101 exp/log. Predict
+//     30 000.
+// So one forward-only training step is 401x (e2e) and 400x (multiclass)
+// cheaper in multiply-adds, and as cheap as the approximation's in
+// multiply-adds with none of its 102 sigmoids; one prediction is 301x and
+// 300x cheaper than the networks' and exactly as cheap as the
+// approximation's: both predict with u(w^T x + b). The paper's claim that
+// forward-only has the cheapest prediction of the four holds only as this
+// tie, and is recorded as refuted.
+TEST(E5, ArithmeticPerSampleFromTheArchitectures) {
+  const auto cost = [](FlatApproach a) { return flat_cost(FlatTrainer(settings(a, 1), 1)); };
+  const FlatCost fo = cost(FlatApproach::kForwardOnly), ap = cost(FlatApproach::kApprox),
+                 e2e = cost(FlatApproach::kEndToEnd), mc = cost(FlatApproach::kMulticlass),
+                 plain = cost(FlatApproach::kPlain);
+  EXPECT_EQ(fo.train_macs, 200);
+  EXPECT_EQ(fo.train_transcendentals, 0);
+  EXPECT_EQ(fo.predict_macs, 100);
+  EXPECT_EQ(ap.train_macs, 200);
+  EXPECT_EQ(ap.train_transcendentals, 102);
+  EXPECT_EQ(ap.predict_macs, 100);
+  EXPECT_EQ(plain.train_macs, 200);
+  EXPECT_EQ(e2e.train_macs, 80300);
+  EXPECT_EQ(e2e.train_transcendentals, 0);
+  EXPECT_EQ(e2e.predict_macs, 30100);
+  EXPECT_EQ(mc.train_macs, 80000);
+  EXPECT_EQ(mc.train_transcendentals, 101);
+  EXPECT_EQ(mc.predict_macs, 30000);
+  for (const FlatCost& c : {fo, ap, e2e, mc, plain}) EXPECT_EQ(c.predict_transcendentals, 0);
+  // With the paper's 55 thresholds the head has 55 logits and u~ 54 sigmoids.
+  FlatSettings paper = settings(FlatApproach::kMulticlass, 1);
+  paper.thresholds = StepThresholds::kPaper;
+  EXPECT_EQ(flat_cost(FlatTrainer(paper, 1)).predict_macs, 100 * 100 + 100 * 100 + 100 * 55);
+  paper.approach = FlatApproach::kApprox;
+  EXPECT_EQ(flat_cost(FlatTrainer(paper, 1)).train_transcendentals, 2 * 54);
+  // Forward-only predicts no cheaper than the approximation: a tie.
+  EXPECT_EQ(fo.predict_macs, ap.predict_macs);
+  EXPECT_EQ(fo.predict_transcendentals, ap.predict_transcendentals);
+  EXPECT_LT(300 * fo.predict_macs, std::min(e2e.predict_macs, mc.predict_macs) + 1);
+  RecordProperty(
       "measured",
       absl::StrFormat(
-          "seed %d, MSE on 1e5 fresh points: forward_only@5000 %.3g, multiclass@5000 %.3g, "
-          "e2e@2000 %.3g, approx@2000 %.3g (initial %.3g); CPU ms per model step: fo "
-          "%.3f, approx %.3f, e2e %.3f, mc %.3f; test ns/sample: fo %.0f, approx %.0f, e2e %.0f, "
-          "mc %.0f; around the step at b* (1000 points, |r - b*| <= 0.03; the target changes "
-          "once): prediction changes fo %d, mc %d; MSE there fo %.3g, mc %.3g, e2e %.3g",
-          seed, fo.final_error, mc.final_error, e2e.final_error, ap.final_error,
-          ap.initial, fo.model_ms, ap.model_ms, e2e.model_ms, mc.model_ms, fo.test_ns,
-          ap.test_ns, e2e.test_ns, mc.test_ns, fo.switches, mc.switches, fo.zoom_mse,
-          mc.zoom_mse, e2e.zoom_mse));
-  if (seed != 1) {
-    // Seeds 2 and 3: the approximation's predicted steps never change.
-    EXPECT_GE(ap.final_error, 0.99 * ap.initial) << where;
+          "arithmetic per sample (multiply-adds; exp/log): training step forward_only %g; %g, "
+          "approx %g; %g, e2e %g; %g, multiclass %g; %g; prediction forward_only %g, approx %g, "
+          "e2e %g, multiclass %g multiply-adds, no exp/log",
+          fo.train_macs, fo.train_transcendentals, ap.train_macs, ap.train_transcendentals,
+          e2e.train_macs, e2e.train_transcendentals, mc.train_macs, mc.train_transcendentals,
+          fo.predict_macs, ap.predict_macs, e2e.predict_macs, mc.predict_macs));
+  if (fo.predict_macs == ap.predict_macs &&
+      fo.predict_transcendentals == ap.predict_transcendentals) {
+    RecordProperty(
+        "refuted",
+        absl::StrFormat(
+            "E5.5 (cheapest prediction): forward_only's prediction u(w^T x + b) is also the "
+            "sigmoid approximation's predictor; both cost %g multiply-adds and %g exp/log per "
+            "sample, so forward_only ties the approximation and is not cheaper. Corrected: "
+            "forward_only and the approximation share the cheapest prediction, %gx and %gx "
+            "cheaper than the e2e and multi-class networks",
+            fo.predict_macs, fo.predict_transcendentals, e2e.predict_macs / fo.predict_macs,
+            mc.predict_macs / fo.predict_macs));
   }
 }
 
-TEST(E5, ForwardOnlyAgainstTheOtherApproachesSeed1) { check_seed(1); }
-TEST(E5, ForwardOnlyAgainstTheOtherApproachesSeed2) { check_seed(2); }
-TEST(E5, ForwardOnlyAgainstTheOtherApproachesSeed3) { check_seed(3); }
+// The test's shared batches give the runs of the binary: the same trainer
+// driven by its own step() and by another trainer's batches through
+// step_on() ends bit-identical.
+TEST(E5, SharedBatchesGiveEachTrainerItsOwnRun) {
+  for (const FlatApproach a : {FlatApproach::kApprox, FlatApproach::kEndToEnd,
+                               FlatApproach::kMulticlass}) {
+    FlatTrainer own(settings(a, 40), 5), shared(settings(a, 40), 5),
+        driver(settings(FlatApproach::kForwardOnly, 40), 5);
+    for (int t = 0; t < 40; ++t) {
+      own.step();
+      driver.step();
+      shared.step_on(driver.batch_x(), driver.batch_r(), driver.batch_y());
+    }
+    for (std::size_t l = 0; l < own.layers().size(); ++l) {
+      const auto& A = own.layers()[l].W;
+      const auto& B = shared.layers()[l].W;
+      ASSERT_EQ(A.size(), B.size());
+      EXPECT_EQ(std::memcmp(A.data(), B.data(), A.size() * sizeof(float)), 0) << to_string(a);
+    }
+    EXPECT_EQ(own.test_error(), shared.test_error()) << to_string(a);
+  }
+}
 
 // E5.2's "sensitive to the bias initialization": the same run of the
-// approximation (seed 1, 1 500 steps) from several initial biases.
+// approximation (seed 1, 1 500 steps) from several initial biases b* +
+// offset. Asserted: offset 0 ends at <= 0.03; +0.3 (above the fine steps,
+// every sigmoid the data reach saturated) never moves; the worst offset ends
+// >= 5x above the best.
 TEST(E5, SigmoidApproximationIsSensitiveToTheInitialBias) {
   std::string measured = "seed 1, approx@1500 held-out MSE by initial bias b* + offset:";
   double best = INFINITY, worst = 0;
   for (const double offset : {-1.0, -0.1, 0.0, 0.3}) {
-    const Outcome r = train(FlatApproach::kApprox, 1500, 1, offset);
-    best = std::min(best, r.final_error);
-    worst = std::max(worst, r.final_error);
-    measured += absl::StrFormat(" %+.1f: %.3g (initial %.3g);", offset, r.final_error, r.initial);
+    FlatSettings s = settings(FlatApproach::kApprox, 1500);
+    s.b_init_offset = offset;
+    FlatTrainer trainer(s, 1);
+    const double initial = trainer.test_error();
+    RunStatus status;
+    double seconds = 0;
+    train_flat(trainer, status, seconds);
+    EXPECT_FALSE(status.diverged);
+    const double final_error = trainer.test_error();
+    best = std::min(best, final_error);
+    worst = std::max(worst, final_error);
+    measured += absl::StrFormat(" %+.1f: %.3g (initial %.3g);", offset, final_error, initial);
     if (offset == 0.0) {
-      EXPECT_LE(r.final_error, 0.03);
+      EXPECT_LE(final_error, 0.03);
     }
     if (offset == 0.3) {
-      EXPECT_GE(r.final_error, 0.99 * r.initial);
+      EXPECT_EQ(final_error, initial);
     }
   }
   EXPECT_GE(worst, 5 * best);
-  RecordProperty("measured", measured);
+  RecordProperty("measured", measured + absl::StrFormat(" worst / best %.3g", worst / best));
 }
 
 // Plain gradient descent through u: the gradient is exactly zero, and after
@@ -248,6 +544,20 @@ TEST(E5, RunsAreDeterministicGivenTheSeed) {
     const Table z = flat_zoom_table(t1, 7, 0.0, 0.03, 50);
     for (const auto& row : z.rows())
       EXPECT_LE(std::fabs(row[0] - t1.target().b_star), 0.03);
+  }
+}
+
+// Prints the numbers behind the thresholds of check_against_* for seeds
+// 1..10 (all three other learners on the same batches; the same runs as in
+// the tests):
+//   bazel run -c opt //proofs_checks/sec5_flat:e5_flat_test --
+//     --gtest_also_run_disabled_tests --gtest_filter='*MeasureMargins*'
+TEST(E5, DISABLED_MeasureMargins) {
+  for (std::uint64_t seed = 1; seed <= 10; ++seed) {
+    std::printf("%s\n", run_seed(seed, {FlatApproach::kApprox, FlatApproach::kEndToEnd,
+                                        FlatApproach::kMulticlass})
+                            .measured.c_str());
+    std::fflush(stdout);
   }
 }
 

@@ -4,6 +4,7 @@
 // binary of experiments.bzl, quick settings) or on a made-up child result.
 #include <signal.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -139,6 +140,35 @@ TEST_F(TreeChecks, ATruncatedOrChangedMetricsFileIsCaught) {
   const TreeCheck d = check_tree(root, ref_);
   EXPECT_EQ(d.incomplete_dirs, 1);
   EXPECT_FALSE(d.errors.empty());
+}
+
+// Without an uninterrupted run to compare with, a metrics.csv that is still
+// a well-formed table but not the one its manifest describes (cut exactly at
+// a row end, or one digit changed) is caught by the manifest's row count and
+// FNV-1a/64; a leftover temporary is counted.
+TEST_F(TreeChecks, AMetricsFileThatNoLongerMatchesItsManifestIsCaughtWithoutAReference) {
+  EXPECT_EQ(fnv1a64_hex(""), "cbf29ce484222325");  // published FNV-1a/64 test vectors
+  EXPECT_EQ(fnv1a64_hex("foobar"), "85944171f73967e8");
+  std::string run;
+  const std::string root = copy(&run);
+  const std::string m = read_file(run + "/metrics.csv");
+  ASSERT_GE(std::count(m.begin(), m.end(), '\n'), 3) << "needs two data rows";
+  write(run + "/metrics.csv", m.substr(0, m.rfind('\n', m.size() - 2) + 1));  // last row gone
+  TreeCheck c = check_tree(root);
+  EXPECT_TRUE(mentions(c, "data rows, manifest.json records")) << absl::StrJoin(c.errors, "\n");
+  EXPECT_EQ(c.falsely_complete, 1);
+  std::string changed = m;
+  const std::size_t digit = changed.find_last_of("0123456789");
+  changed[digit] = changed[digit] == '1' ? '2' : '1';
+  write(run + "/metrics.csv", changed);
+  c = check_tree(root);
+  EXPECT_TRUE(mentions(c, "FNV-1a/64")) << absl::StrJoin(c.errors, "\n");
+  EXPECT_EQ(c.falsely_complete, 1);
+  write(run + "/metrics.csv", m);
+  write(run + "/metrics.csv.tmp.12345", m.substr(0, 5));
+  c = check_tree(root);
+  EXPECT_TRUE(c.errors.empty()) << absl::StrJoin(c.errors, "\n");
+  EXPECT_EQ(c.temporary_files, 1);
 }
 
 TEST_F(TreeChecks, ARunDirTheReferenceLacksIsCaught) {

@@ -1,11 +1,16 @@
-"""The experiment binaries under the reliability tests (tools/reliability).
+"""The binaries under the reliability tests (tools/reliability).
+
+EXPERIMENTS: the experiment binaries (every test). OTHER_BINARIES: the
+report generator and the benchmark binaries, which bad_argv_test also drives
+with bad command lines (all_binary_args / all_binaries).
 
 One entry per binary; add a Section 4/5 binary with one line:
   label: (quick flags, divergence flags, extra bad elements, checkpoint file)
   * quick: a short run (0.2-1 s in the opt build; several run dirs if the
     binary makes them), without --out and --seeds (the tests add both);
   * diverge: flags added to quick that make a run's loss non-finite ("" if
-    no accepted flag value does: then no divergence test);
+    no accepted flag value does: then no divergence test, and
+    divergence_test.cc must state the reason);
   * bad: elements this binary must refuse beyond the generic ones the tests
     derive from its --help (empty, negative, huge, non-numeric, duplicate
     lists, unknown words, unknown flags, missing or unwritable --out);
@@ -18,6 +23,8 @@ twice (the generic bad values); every run dir's metrics depend on the seed
 (determinism_test asks another seed to change every metrics.csv).
 """
 
+load("//tools:bench_bad_flags.bzl", "BENCH_BAD_FLAGS")
+
 EXPERIMENTS = {
     "//experiments/sec2_parity:e2_1_parity": ("--d=4,6,8,10 --steps=10000 --batch=32 --eval_every=100 --eval_samples=200", "--lr=1e6", "--d=0 --d=65 --steps=0 --batch=0 --lr=0 --lr=1e7 --eval_every=0 --eval_samples=0 --width_factor=0 --width_factor=1001", ""),
     "//experiments/sec2_parity:t1_variance": ("--d=2,3,4,5,6,7,8,9,10,11,12,13 --width=32", "", "--d=0 --d=19 --width=0 --width=4097", ""),
@@ -29,6 +36,58 @@ EXPERIMENTS = {
     "//experiments/sec4_conditioning:e4_1_encoders": ("--encoder=fc,conv --optimizer=sgd --data=paper --steps=300 --pool=500 --held_out=50", "--lr=100", "--encoder=dense --optimizer=rmsprop --data=uniform --lr=101 --code=tanh", ""),
     "//experiments/sec5_flat:e5_flat": ("--approach=forward_only,e2e --steps=300 --bias_sweep=no --test_samples=500 --fit_points=200", "", "--approach=sgd --thresholds=exact --bias_sweep=maybe --batch=0 --lr_e2e=0", ""),
 }
+
+# The report generator and the *_bench binaries (bad command lines only):
+#   label: (kind, output flag[/file], output optional, always, bad, no_generic)
+#   * always: elements every command line needs (the report's --inputs);
+#   * bad: elements beyond the generic ones (experiments' "bad" above); @OUT
+#     is the test's output directory, @FILE a regular file next to it;
+#   * no_generic: flags that accept some generic bad value ("-1", "fast",
+#     ...), e.g. a benchmark filter (a regular expression): they get only
+#     their own bad values.
+_REPORT_BAD = [
+    "--inputs=@OUT/missing.json",
+    "--inputs=@OUT",
+    "--inputs=@FILE/sub.json",
+    "--out=@FILE",
+    "--out=@FILE/a/b",
+    "--katex=@OUT",
+    "--katex=@FILE",
+    "--gnuplot=@FILE",
+    "--gnuplot=no-such-gnuplot-program",
+    "--gnuplot=@OUT/bin/gnuplot",
+    "--dot=no-such-dot-program",
+    "--dot=@OUT",
+    "--workspace=@FILE",
+    "--workspace=@OUT/none",
+]
+
+_BENCH_OUT = "--benchmark_out=@OUT/bench.json+"
+
+def _bench_bad():
+    """The one-element cases of tools/bench_bad_flags.bzl."""
+    out = []
+    for case in BENCH_BAD_FLAGS:
+        args = case.split("|", 1)[1]
+        if args.startswith(_BENCH_OUT):
+            args = args[len(_BENCH_OUT):]
+        if "+" not in args and args.startswith("--"):
+            out.append(args)
+    return out
+
+_BENCHES = [
+    "//experiments/sec2_parity:e2_1_parity_bench",
+    "//experiments/sec3_decomposition:e3_1_tuples_bench",
+    "//experiments/sec3_decomposition:e3_2_stocks_bench",
+    "//experiments/sec4_conditioning:e4_1_encoders_bench",
+    "//experiments/sec5_flat:e5_flat_bench",
+    "//bench:paper",
+]
+
+OTHER_BINARIES = dict(
+    [("//reports:report", ("report", "--out", "no", "--inputs=@FILE", _REPORT_BAD, ""))] +
+    [(b, ("bench", "--benchmark_out/bench.json", "yes", "", _bench_bad(), "benchmark_filter")) for b in _BENCHES],
+)
 
 def _plus(flags):
     return "+".join(flags.split(" ")) if flags else ""
@@ -49,3 +108,22 @@ def experiment_args():
 
 def experiment_binaries():
     return EXPERIMENTS.keys()
+
+def all_binary_args():
+    """experiment_args() plus the report generator and the benchmarks."""
+    return experiment_args() + [
+        "name=%s|bin=$(location %s)|kind=%s|out=%s|out_optional=%s|always=%s|bad=%s|no_generic=%s" % (
+            label.split(":")[1],
+            label,
+            kind,
+            out,
+            optional,
+            always,
+            "+".join(bad),
+            no_generic,
+        )
+        for label, (kind, out, optional, always, bad, no_generic) in OTHER_BINARIES.items()
+    ]
+
+def all_binaries():
+    return list(EXPERIMENTS.keys()) + list(OTHER_BINARIES.keys())

@@ -13,6 +13,8 @@
 // uninterrupted rerun must then complete every run with the reference bytes.
 // Binaries with checkpoints are also killed after a checkpoint exists, and
 // the rerun must resume from it and end with byte-identical metrics.
+// A kill may leave lib/io's temporaries (<file>.tmp.<pid>) behind; the
+// completed rerun must have removed every one of them.
 #include <filesystem>
 #include <random>
 
@@ -29,7 +31,7 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr double kTimeoutS = 150.0;   // per child; ASan builds run ~10x slower
-constexpr int kKillsPerBinary = 4;    // 6 binaries: 24 kills
+constexpr int kKillsPerBinary = 4;    // 9 binaries: 36 kills
 constexpr int kResumeKills = 3;       // per checkpointing binary
 constexpr std::uint64_t kSeed = 20170301;
 
@@ -62,9 +64,10 @@ int check_after_kill(const std::string& what, const std::string& out,
 }
 
 // A last uninterrupted rerun into `out` completes every run with the
-// reference bytes and leaves no checkpoint.
-void expect_completes(const Experiment& e, const std::string& out,
-                      const std::map<std::string, std::string>& ref, int* resumed) {
+// reference bytes and leaves no checkpoint and no stale temporary file;
+// returns the temporaries left (0 unless it fails).
+int expect_completes(const Experiment& e, const std::string& out,
+                     const std::map<std::string, std::string>& ref, int* resumed) {
   const ChildResult r = run_child(command(e, out, 1), fs::path(out).parent_path().string(),
                                   out + ".final", kTimeoutS);
   EXPECT_TRUE(r.exited && r.exit_code == 0) << e.name << ": " << r.err;
@@ -77,12 +80,19 @@ void expect_completes(const Experiment& e, const std::string& out,
       EXPECT_FALSE(fs::exists(fs::path(out) / dir / e.checkpoint)) << e.name << " " << dir;
     }
   }
+  std::vector<std::string> temporaries;
+  for (const std::string& f : list_files(out)) {
+    if (absl::StrContains(fs::path(f).filename().string(), ".tmp.")) temporaries.push_back(f);
+  }
+  EXPECT_EQ(c.temporary_files, 0) << e.name << ": stale temporaries after a completed rerun: "
+                                  << absl::StrJoin(temporaries, ", ");
+  return c.temporary_files;
 }
 
 TEST(InterruptedRuns, SigkillAtRandomMomentsLeavesNoHalfWrittenOrFalselyCompleteResult) {
   std::mt19937_64 rng(kSeed);
   std::uniform_real_distribution<double> fraction(0.0, 1.0);
-  int kills = 0, lost = 0, finished = 0, tmp_left = 0;
+  int kills = 0, lost = 0, finished = 0, tmp_seen = 0, tmp_after_rerun = 0;
   std::vector<std::string> per_binary;
   for (const Experiment& e : experiments()) {
     double wall = 0;
@@ -109,22 +119,24 @@ TEST(InterruptedRuns, SigkillAtRandomMomentsLeavesNoHalfWrittenOrFalselyComplete
       }
       lost += check_after_kill(absl::StrCat(e.name, " killed at ", at, " s"), out, ref, reported);
     }
-    tmp_left += check_tree(out).temporary_files;
+    tmp_seen += check_tree(out).temporary_files;
     EXPECT_EQ(e_kills, kKillsPerBinary) << e.name << ": runs ended before the kill moments";
     kills += e_kills;
-    expect_completes(e, out, ref, nullptr);
+    tmp_after_rerun += expect_completes(e, out, ref, nullptr);
     per_binary.push_back(absl::StrCat(e.name, " (", ref.size(), " run dirs, ", absl::StrFormat("%.2f", wall),
                                       " s) killed at ", absl::StrJoin(moments, ","), " s"));
   }
   std::printf("%s\n", absl::StrJoin(per_binary, "\n").c_str());
   const std::string measured = absl::StrCat(
       kills, " SIGKILLs at random moments over ", experiments().size(), " binaries, ", lost,
-      " results lost, ", finished, " runs finished before their kill moment, ", tmp_left,
-      " leftover temporary files");
+      " results lost, ", finished, " runs finished before their kill moment; ", tmp_seen,
+      " temporary files left by the kills, ", tmp_after_rerun,
+      " left after the completed reruns");
   std::printf("%s\n", measured.c_str());
   RecordProperty("measured", measured);
   EXPECT_GE(kills, 20);
   EXPECT_EQ(lost, 0);
+  EXPECT_EQ(tmp_after_rerun, 0);
 }
 
 TEST(InterruptedRuns, KilledCheckpointingRunsResumeToByteIdenticalMetrics) {
@@ -160,7 +172,7 @@ TEST(InterruptedRuns, KilledCheckpointingRunsResumeToByteIdenticalMetrics) {
       e_resumed += absl::StrContains(r.err, "resuming");
       lost += check_after_kill(absl::StrCat(e.name, " resume kill ", i), out, ref, reported);
     }
-    expect_completes(e, out, ref, &e_resumed);
+    EXPECT_EQ(expect_completes(e, out, ref, &e_resumed), 0) << e.name;
     EXPECT_GE(e_resumed, 1) << e.name << ": no rerun resumed from a checkpoint";
     resumed += e_resumed;
   }

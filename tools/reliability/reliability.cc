@@ -1,7 +1,9 @@
 #include "tools/reliability/reliability.h"
 
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -10,6 +12,8 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -21,6 +25,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 
 namespace fgbdl::reliability {
@@ -58,12 +63,30 @@ Experiment parse_experiment(const std::string& arg) {
       e.bad = split_plus(value);
     } else if (key == "checkpoint") {
       e.checkpoint = value;
+    } else if (key == "kind") {
+      if (value != "experiment" && value != "report" && value != "bench") {
+        throw std::invalid_argument(absl::StrCat("unknown kind ", value));
+      }
+      e.kind = value;
+    } else if (key == "out") {
+      const std::size_t slash = value.find('/');
+      e.out_flag = value.substr(0, slash);
+      e.out_file = slash == std::string::npos ? "" : value.substr(slash + 1);
+    } else if (key == "out_optional") {
+      e.out_optional = value == "yes";
+    } else if (key == "always") {
+      e.always = split_plus(value);
+    } else if (key == "no_generic") {
+      e.no_generic = split_plus(value);
     } else {
       throw std::invalid_argument(absl::StrCat("unknown experiment field ", key));
     }
   }
-  if (e.name.empty() || e.bin.empty() || e.quick.empty()) {
+  if (e.name.empty() || e.bin.empty() || (e.kind == "experiment" && e.quick.empty())) {
     throw std::invalid_argument(absl::StrCat("experiment needs name, bin and quick: ", arg));
+  }
+  if (e.out_flag.rfind("--", 0) != 0) {
+    throw std::invalid_argument(absl::StrCat("out must be a flag --name[/file]: ", arg));
   }
   return e;
 }
@@ -73,9 +96,20 @@ std::vector<Experiment>& experiments() {
   return list;
 }
 
+std::vector<Experiment>& all_binaries() {
+  static std::vector<Experiment> list;
+  return list;
+}
+
+std::string substitute(const std::string& element, const std::string& out,
+                       const std::string& file) {
+  return absl::StrReplaceAll(element, {{"@OUT", out}, {"@FILE", file}});
+}
+
 ChildResult run_child(const std::vector<std::string>& argv, const std::string& cwd,
                       const std::string& log_prefix, double timeout_s,
-                      const std::function<bool(double)>& should_kill) {
+                      const std::function<bool(double)>& should_kill,
+                      bool without_dac_override) {
   const std::string out_path = log_prefix + ".out", err_path = log_prefix + ".err";
   std::vector<char*> cargv;
   for (const auto& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
@@ -87,6 +121,13 @@ ChildResult run_child(const std::vector<std::string>& argv, const std::string& c
     const int fo = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     const int fe = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (fo < 0 || fe < 0 || ::chdir(cwd.c_str()) != 0) ::_exit(126);
+    if (without_dac_override && ::geteuid() == 0) {
+      if (::prctl(PR_CAPBSET_DROP, CAP_DAC_OVERRIDE, 0, 0, 0) != 0 ||
+          ::prctl(PR_CAPBSET_DROP, CAP_DAC_READ_SEARCH, 0, 0, 0) != 0 ||
+          ::prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0) {
+        ::_exit(kCannotDropCapabilities);
+      }
+    }
     ::dup2(fo, 1);
     ::dup2(fe, 2);
     ::close(fo);
@@ -346,8 +387,20 @@ std::string check_json_object(const std::string& text,
 const std::vector<std::string>& manifest_keys() {
   static const std::vector<std::string> keys = {
       "claim", "config", "seed", "profile", "status", "diverged_step", "git_commit", "compiler",
-      "blas", "threads", "wall_time_s", "peak_rss_mib", "package_version", "settings"};
+      "blas", "threads", "wall_time_s", "peak_rss_mib", "package_version", "metrics_rows",
+      "metrics_fnv1a64", "settings"};
   return keys;
+}
+
+std::string fnv1a64_hex(const std::string& bytes) {
+  std::uint64_t h = 14695981039346656037ull;  // FNV-1a/64 offset basis
+  for (const char ch : bytes) {
+    h ^= static_cast<unsigned char>(ch);
+    h *= 1099511628211ull;  // FNV-1a/64 prime
+  }
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
 }
 
 // --- Trees ---------------------------------------------------------------
@@ -371,11 +424,13 @@ TreeCheck check_tree(const std::string& root,
     };
     const std::string base = (fs::path(root) / dir).string();
     std::string metrics;
+    std::size_t rows = 0;
+    bool metrics_ok = false;
     if (has("metrics.csv")) {
       metrics = read_file(base + "/metrics.csv");
       std::vector<std::string> header;
-      std::size_t rows = 0;
       const std::string e = check_csv(metrics, &header, &rows);
+      metrics_ok = e.empty();
       if (!e.empty()) c.errors.push_back(absl::StrCat(dir, "/metrics.csv: ", e));
       if (reference) {
         const auto it = reference->find(dir);
@@ -423,6 +478,15 @@ TreeCheck check_tree(const std::string& root,
         absl::StrCat(fields["claim"], "/", fields["config"], "/seed-", fields["seed"]);
     if (expect_dir != dir) {
       c.errors.push_back(absl::StrCat(dir, "/manifest.json: names run ", expect_dir));
+    }
+    // The manifest describes the metrics.csv the run wrote (lib/io/results.h):
+    // a table cut at a row end or changed after the run no longer matches.
+    if (metrics_ok && fields["metrics_rows"] != absl::StrCat(rows)) {
+      c.errors.push_back(absl::StrCat(dir, "/metrics.csv: ", rows, " data rows, manifest.json records ",
+                                      fields["metrics_rows"]));
+    } else if (metrics_ok && fields["metrics_fnv1a64"] != fnv1a64_hex(metrics)) {
+      c.errors.push_back(absl::StrCat(dir, "/metrics.csv: FNV-1a/64 ", fnv1a64_hex(metrics),
+                                      ", manifest.json records ", fields["metrics_fnv1a64"]));
     }
     const std::string& status = fields["status"];
     if (status != "complete" && status != "diverged") {

@@ -8,7 +8,13 @@
 // The binaries and their settings come from the test's command line, one
 // argument per binary, made by tools/reliability/experiments.bzl:
 //   name=<n>|bin=<path>|quick=<flags>|diverge=<flags>|bad=<elements>|checkpoint=<file>
-// with the flags of a field joined by '+'.
+// with the flags of a field joined by '+'; the report generator and the
+// benchmark binaries (bad command lines only) add
+//   kind=<experiment|report|bench>|out=<flag>[/<file>]|out_optional=<yes|no>|
+//   always=<elements>|no_generic=<flag names>
+// (defaults: experiment, --out, no, none, none). In `bad` and `always`,
+// @OUT stands for the output directory of the test and @FILE for a regular
+// file next to it.
 #ifndef TOOLS_RELIABILITY_RELIABILITY_H_
 #define TOOLS_RELIABILITY_RELIABILITY_H_
 
@@ -19,7 +25,8 @@
 
 namespace fgbdl::reliability {
 
-// One experiment binary under test.
+// One binary under test: an experiment binary, or (bad command lines only)
+// the report generator or a benchmark binary.
 struct Experiment {
   std::string name;                     // e.g. "e2_1_parity"
   std::string bin;                      // absolute path of the binary
@@ -27,13 +34,31 @@ struct Experiment {
   std::vector<std::string> diverge;     // extra flags that make the run diverge; empty: none known
   std::vector<std::string> bad;         // extra known-bad elements "--flag=value"
   std::string checkpoint;               // checkpoint file name in a run dir; "": none
+  std::string kind = "experiment";      // "experiment", "report" or "bench"
+  std::string out_flag = "--out";       // the flag naming where results go
+  std::string out_file;                 // "": out_flag takes a directory; else a file in it
+  bool out_optional = false;            // the binary runs without out_flag
+  std::vector<std::string> always;      // elements every command line needs (e.g. --inputs)
+  std::vector<std::string> no_generic;  // flags (no "--") that accept some generic bad value
+
+  // The value of out_flag for the directory `dir`.
+  std::string out_value(const std::string& dir) const {
+    return out_file.empty() ? dir : dir + "/" + out_file;
+  }
 };
 
 // Parses the arguments described above (throws std::invalid_argument).
 Experiment parse_experiment(const std::string& arg);
 
-// The experiments given on the command line (set by reliability_main.cc).
+// The experiment binaries given on the command line (set by
+// reliability_main.cc), and every binary given (experiments, report,
+// benchmarks).
 std::vector<Experiment>& experiments();
+std::vector<Experiment>& all_binaries();
+
+// `element` with @OUT replaced by `out` and @FILE by `file`.
+std::string substitute(const std::string& element, const std::string& out,
+                       const std::string& file);
 
 // How a child process ended.
 struct ChildResult {
@@ -50,9 +75,16 @@ struct ChildResult {
 // stderr into files `log_prefix`.out/.err (read back into the result).
 // Every millisecond or so asks should_kill(elapsed seconds); on true, sends
 // SIGKILL. Past timeout_s, sends SIGKILL and sets timed_out.
+// With `without_dac_override`, a child running as root first drops
+// CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH from its capability bounding set,
+// so that after exec file permission bits bind it as they bind any user (a
+// read-only directory is not writable); if it cannot, it exits with
+// kCannotDropCapabilities before exec. Not root: nothing to drop.
+inline constexpr int kCannotDropCapabilities = 125;
 ChildResult run_child(const std::vector<std::string>& argv, const std::string& cwd,
                       const std::string& log_prefix, double timeout_s,
-                      const std::function<bool(double)>& should_kill = nullptr);
+                      const std::function<bool(double)>& should_kill = nullptr,
+                      bool without_dac_override = false);
 
 // `flags` plus --out=<out> and --seeds=<seed>, for e.
 std::vector<std::string> command(const Experiment& e, const std::string& out, int seed,
@@ -76,6 +108,11 @@ std::string check_csv(const std::string& text, std::vector<std::string>* header 
 std::string check_json_object(const std::string& text,
                               std::map<std::string, std::string>* fields = nullptr);
 
+// FNV-1a/64 of `bytes` as 16 lowercase hex digits: what manifest.json
+// records of metrics.csv (metrics_fnv1a64; written out again here so that
+// the checkers do not trust lib/io's own code).
+std::string fnv1a64_hex(const std::string& bytes);
+
 // The keys every manifest has (lib/io/results.h).
 const std::vector<std::string>& manifest_keys();
 
@@ -91,7 +128,8 @@ struct TreeCheck {
 
 // Checks every run dir under `root`:
 //  * a manifest.json parses, has manifest_keys(), its claim/config/seed
-//    match the path, its status is "complete" or "diverged";
+//    match the path, its status is "complete" or "diverged", its
+//    metrics_rows and metrics_fnv1a64 match the metrics.csv next to it;
 //  * a dir with manifest.json has a metrics.csv that parses;
 //  * every metrics.csv (with or without a manifest) parses;
 //  * if `reference` is given (run dir -> metrics.csv bytes of an

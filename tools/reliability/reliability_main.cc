@@ -1,6 +1,8 @@
 // main() of the reliability tests: lib/core/test_main.cc (GoogleTest with
-// rapidcheck at a fixed default seed) plus the experiments under test, one
-// command-line argument each (reliability.h; made by experiments.bzl).
+// rapidcheck at a fixed default seed) plus the binaries under test, one
+// command-line argument each (reliability.h; made by experiments.bzl): the
+// experiments, and for bad_argv_test also the report generator and the
+// benchmark binaries.
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -19,13 +21,16 @@ int main(int argc, char** argv) {
     if (params != nullptr && *params != '\0') merged += std::string(" ") + params;
     ::setenv("RC_PARAMS", merged.c_str(), 1);
   }
-  // The bad-argument property: 300 command lines, about 50 per binary.
+  // The bad-argument property: 600 command lines, about 40 per binary (15
+  // binaries: 9 experiments, the report generator, 5 benchmarks).
   if (std::string(std::getenv("RC_PARAMS")).find("max_success=") == std::string::npos) {
-    ::setenv("RC_PARAMS", (std::string(std::getenv("RC_PARAMS")) + " max_success=300").c_str(), 1);
+    ::setenv("RC_PARAMS", (std::string(std::getenv("RC_PARAMS")) + " max_success=600").c_str(), 1);
   }
   ::testing::InitGoogleTest(&argc, argv);
   for (int i = 1; i < argc; ++i) {
-    fgbdl::reliability::experiments().push_back(fgbdl::reliability::parse_experiment(argv[i]));
+    const fgbdl::reliability::Experiment e = fgbdl::reliability::parse_experiment(argv[i]);
+    fgbdl::reliability::all_binaries().push_back(e);
+    if (e.kind == "experiment") fgbdl::reliability::experiments().push_back(e);
   }
   if (fgbdl::reliability::experiments().empty()) {
     std::fprintf(stderr, "no experiments given (see tools/reliability/experiments.bzl)\n");

@@ -26,6 +26,7 @@ expect_failure() {  # NAME PATTERN COMMAND...
 }
 expect_failure interrupted_truncated "rows, expected" "$2" --gtest_filter='*NoHalfWritten*'
 expect_failure interrupted_lost "SIGKILLs at random moments over 1 binaries, [1-9][0-9]* results lost" "$2" --gtest_filter='*NoHalfWritten*'
+expect_failure interrupted_temporaries "stale temporaries after a completed rerun" "$2" --gtest_filter='*NoHalfWritten*'
 expect_failure interrupted_resume "no rerun resumed from a checkpoint" "$2" --gtest_filter='*Resume*'
 RULE_BREAKER_RANDOM=1 expect_failure determinism "same seed, different metrics.csv" "$3"
 expect_failure bad_argv "exit code 0, expected 2" "$4"
