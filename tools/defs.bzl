@@ -12,7 +12,8 @@ cluster (--remote_executor). DESIGN.md, "Data flow".
       runs, the verdicts and the literate text (paper/*.md).
 
 Profiles: every experiment_run runs the `quick` profile unless the build has
-`--define=profile=paper` (config_setting //tools:profile_paper).
+`--define=profile=paper` (config_setting //tools:profile_paper; `--config=paper`
+in .bazelrc).
 
 Provenance: an experiment action does not read Bazel's volatile workspace
 status (ctx.version_file), so manifests written under Bazel record
@@ -85,7 +86,8 @@ _experiment_run = rule(
 def experiment_run(name, binary, args = [], **kwargs):
     """One experiment run: `binary --out=<dir> --profile=<profile> <args>`.
 
-    The profile is `quick`, or `paper` under `--define=profile=paper`.
+    The profile is `quick`, or `paper` under `--define=profile=paper`
+    (`--config=paper`, `--config=paper_one_seed`).
 
     Args:
       name: target name; also the name of the output directory.
@@ -171,7 +173,7 @@ _LAUNCHER = """\
 #!/bin/bash
 # Made by paper_report (tools/defs.bzl) for {label}: runs the report
 # generator on the inputs listed in {inputs}. Under `bazel run` it writes
-# $BUILD_WORKSPACE_DIRECTORY/reports/out; elsewhere pass --out=<dir>.
+# $BUILD_WORKSPACE_DIRECTORY/reports/out unless given --out=<dir>; elsewhere pass --out.
 set -euo pipefail
 if [[ -d "$0.runfiles/{ws}" ]]; then
   cd "$0.runfiles/{ws}"
@@ -180,7 +182,11 @@ elif [[ -n "${{RUNFILES_DIR:-}}" && -d "$RUNFILES_DIR/{ws}" ]]; then
 fi
 defaults=()
 if [[ -n "${{BUILD_WORKSPACE_DIRECTORY:-}}" ]]; then
-  defaults=(--workspace="$BUILD_WORKSPACE_DIRECTORY" --out="$BUILD_WORKSPACE_DIRECTORY/{out}")
+  defaults=(--workspace="$BUILD_WORKSPACE_DIRECTORY")
+  # reports/out unless the caller names another --out.
+  own_out=no
+  for a in "$@"; do [[ "$a" == --out=* ]] && own_out=yes; done
+  [[ "$own_out" == yes ]] || defaults+=(--out="$BUILD_WORKSPACE_DIRECTORY/{out}")
 fi
 exec {generator} --inputs={inputs} --katex={katex} --gnuplot={gnuplot} --dot={dot} "${{defaults[@]}}" "$@"
 """
