@@ -146,6 +146,32 @@ MatrixD to_double(const Matrix& a) {
   return out;
 }
 
+// For i < count, with e_i = a_i - b_i (float): out_i = scale e_i (out may be
+// a itself); returns
+// sum_i e_i^2 in double. The sum runs in four interleaved partial sums (i mod
+// 4), added at the end: a single running sum is a chain of 10^4 dependent
+// additions per step, the longest part of a small model's step. It is the
+// batch loss, which only the divergence check uses (its last bits depend on
+// the order; the gradient does not).
+double residual_and_sum_of_squares(const float* a, const float* b, std::size_t count, float scale,
+                                   float* out) {
+  double sum[4] = {0, 0, 0, 0};
+  std::size_t i = 0;
+  for (; i + 4 <= count; i += 4) {
+    for (std::size_t l = 0; l < 4; ++l) {
+      const float e = a[i + l] - b[i + l];
+      sum[l] += static_cast<double>(e) * e;
+      out[i + l] = scale * e;
+    }
+  }
+  for (; i < count; ++i) {
+    const float e = a[i] - b[i];
+    sum[0] += static_cast<double>(e) * e;
+    out[i] = scale * e;
+  }
+  return (sum[0] + sum[1]) + (sum[2] + sum[3]);
+}
+
 double largest_eigenvalue(const MatrixD& symmetric) {
   const auto lambda = symmetric_eigenvalues(symmetric);
   return lambda(lambda.size() - 1);
@@ -163,13 +189,8 @@ class FullyConnected : public PwlModel {
     const std::size_t B = f.shape(0);
     if (r_.shape(0) != B) r_ = Matrix::from_shape({B, n_});
     predict(f, r_);
-    double loss = 0;
     const float scale = 2.0f / static_cast<float>(B);
-    for (std::size_t i = 0; i < B * n_; ++i) {
-      const float r = r_.data()[i] - p.data()[i];
-      loss += static_cast<double>(r) * r;
-      r_.data()[i] = scale * r;
-    }
+    const double loss = residual_and_sum_of_squares(r_.data(), p.data(), B * n_, scale, r_.data());
     // dU = (2/B) R^T f.
     cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, static_cast<int>(n_),
                 static_cast<int>(n_), static_cast<int>(B), 1.0f, r_.data(), static_cast<int>(n_),
@@ -317,13 +338,8 @@ class AutoEncoder : public PwlModel {
     Matrix& out = buf_.z[5];
     const std::size_t count = out.size();
     if (dout_.shape() != out.shape()) dout_ = Matrix::from_shape(out.shape());
-    double loss = 0;
-    const float scale = 2.0f / static_cast<float>(count);
-    for (std::size_t i = 0; i < count; ++i) {
-      const float r = out.data()[i] - f.data()[i];
-      loss += static_cast<double>(r) * r;
-      dout_.data()[i] = scale * r;
-    }
+    const double loss = residual_and_sum_of_squares(out.data(), f.data(), count,
+                                                    2.0f / static_cast<float>(count), dout_.data());
     // Back through the layers: dz points at d loss / d z[l] (dout_ for the
     // last layer, then da_[l] turned into dz in place by the ReLU's backward).
     const Matrix* dz = &dout_;
@@ -440,10 +456,19 @@ PwlTrainer::PwlTrainer(const PwlSettings& s, std::uint64_t seed)
 
 double PwlTrainer::step() {
   const auto n = static_cast<std::size_t>(s_.n);
-  for (std::size_t b = 0; b < static_cast<std::size_t>(s_.batch); ++b) {
-    const auto i = static_cast<std::size_t>(uniform_index(batch_rng_, static_cast<std::uint64_t>(s_.pool)));
-    std::copy_n(pool_f_.data() + i * n, n, batch_f_.data() + b * n);
-    std::copy_n(pool_p_.data() + i * n, n, batch_p_.data() + b * n);
+  const auto B = static_cast<std::size_t>(s_.batch);
+  // The batch's pool indices first (the same draws in the same order), then
+  // the rows: the pool (8 MB at the scripts' settings) is beyond L2, and
+  // copying without draws in between lets the row loads overlap. The
+  // autoencoder ignores the encodings p, so their rows are not copied.
+  batch_index_.resize(B);
+  for (std::size_t b = 0; b < B; ++b)
+    batch_index_[b] = static_cast<std::size_t>(
+        uniform_index(batch_rng_, static_cast<std::uint64_t>(s_.pool)));
+  const bool copy_p = s_.encoder != PwlEncoder::kAutoEncoder;
+  for (std::size_t b = 0; b < B; ++b) {
+    std::copy_n(pool_f_.data() + batch_index_[b] * n, n, batch_f_.data() + b * n);
+    if (copy_p) std::copy_n(pool_p_.data() + batch_index_[b] * n, n, batch_p_.data() + b * n);
   }
   const double loss = model_->loss_and_gradient(batch_f_, batch_p_);
   if (s_.optimizer == PwlOptimizer::kAdam) {

@@ -184,6 +184,7 @@ class PwlTrainer {
   double lambda_max_ = 0, lr_ = 0;
   Adam adam_;
   Matrix batch_f_, batch_p_;
+  std::vector<std::size_t> batch_index_;  // the pool rows of the current batch
 };
 
 struct PwlRun {

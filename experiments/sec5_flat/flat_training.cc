@@ -68,6 +68,22 @@ std::vector<Dense<float>> make_layers(const FlatSettings& s, const StepTarget& t
   return layers;
 }
 
+// The index of the first largest of row[0..K), K >= 1: std::max_element's
+// result (also with NaN: a NaN first entry wins, a later one never does),
+// with the running maximum kept in a register instead of reloaded through
+// the iterator at every entry.
+std::size_t first_max_index(const float* row, std::size_t K) {
+  std::size_t best = 0;
+  float top = row[0];
+  for (std::size_t k = 1; k < K; ++k) {
+    if (top < row[k]) {
+      top = row[k];
+      best = k;
+    }
+  }
+  return best;
+}
+
 double mse(const std::vector<float>& pred, const Matrix& y) {
   double sum = 0;
   for (std::size_t i = 0; i < pred.size(); ++i) {
@@ -140,8 +156,7 @@ void FlatTrainer::predicted_values(std::vector<float>& pred) const {
     const std::size_t K = out.shape(1), n = target_.z.size();
     for (std::size_t i = 0; i < B; ++i) {
       const float* row = out.data() + i * K;
-      const auto k = static_cast<std::size_t>(std::max_element(row, row + K) - row);
-      pred[i] = static_cast<float>(target_.z[std::min(k, n - 1)]);
+      pred[i] = static_cast<float>(target_.z[std::min(first_max_index(row, K), n - 1)]);
     }
   } else {
     for (std::size_t i = 0; i < B; ++i)
@@ -177,7 +192,7 @@ double FlatTrainer::step_on_batch() {
   const float inv_b = 1.0f / static_cast<float>(B);
   switch (s_.approach) {
     case FlatApproach::kApprox: {
-      dout = Matrix::from_shape({B, 1});
+      if (dout.shape(0) != B || dout.shape(1) != 1) dout = Matrix::from_shape({B, 1});
       for (std::size_t i = 0; i < B; ++i) {
         const double p = out(i, 0);
         const double e = step_u_tilde(target_.z, s_.c, p) - y_(i, 0);
@@ -192,7 +207,7 @@ double FlatTrainer::step_on_batch() {
     case FlatApproach::kPlain: {
       // u'(p) is 0 wherever it exists; forward_only replaces it by 1.
       const float du = s_.approach == FlatApproach::kForwardOnly ? 1.0f : 0.0f;
-      dout = Matrix::from_shape({B, 1});
+      if (dout.shape(0) != B || dout.shape(1) != 1) dout = Matrix::from_shape({B, 1});
       for (std::size_t i = 0; i < B; ++i) {
         const float e = pred_[i] - y_(i, 0);
         loss += static_cast<double>(e) * e;
@@ -210,13 +225,17 @@ double FlatTrainer::step_on_batch() {
       // Cross-entropy of softmax(out) with the index of the step of r.
       Matrix& s = a_[L - 1];
       softmax_forward(out, s);
-      dout = s;
       const std::size_t K = out.shape(1);
+      if (dout.shape(0) != B || dout.shape(1) != K) dout = Matrix::from_shape({B, K});
+      // dout = (s - onehot(label)) / B, row by row: s_k inv_b, and at the
+      // label (s_label - 1) inv_b.
       for (std::size_t i = 0; i < B; ++i) {
         const std::size_t label = step_index(target_.z, r_[i]);
-        loss -= std::log(std::max(static_cast<double>(s(i, label)), 1e-300));
-        dout(i, label) -= 1.0f;
-        for (std::size_t k = 0; k < K; ++k) dout(i, k) *= inv_b;
+        const float* si = s.data() + i * K;
+        float* di = dout.data() + i * K;
+        loss -= std::log(std::max(static_cast<double>(si[label]), 1e-300));
+        for (std::size_t k = 0; k < K; ++k) di[k] = si[k] * inv_b;
+        di[label] = (si[label] - 1.0f) * inv_b;
       }
       loss /= static_cast<double>(B);
       break;
@@ -226,12 +245,12 @@ double FlatTrainer::step_on_batch() {
     dense_backward(layers_[l], l == 0 ? x_ : a_[l - 1], dz_[l], l == 0 ? nullptr : &da_[l - 1]);
     if (l > 0) relu_backward(z_[l - 1], da_[l - 1], dz_[l - 1]);
   }
-  std::vector<ParamRef<float>> params;
+  params_.clear();  // rebuilt every step (a copied trainer points at its own layers), no allocation
   for (Dense<float>& layer : layers_) {
-    params.push_back(param<float>(layer.W, layer.dW));
-    params.push_back(param<float>(layer.b, layer.db));
+    params_.push_back(param<float>(layer.W, layer.dW));
+    params_.push_back(param<float>(layer.b, layer.db));
   }
-  adam_.step<float>(params);
+  adam_.step<float>(params_);
   return loss;
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdint>
 #include <stdexcept>
 
 namespace fgbdl {
@@ -94,24 +95,66 @@ void sample_step_batch(const StepTarget& target, std::size_t batch, Engine& rng,
   // Box-Muller on pairs: one 64-bit draw gives two 24-bit uniforms u1 in
   // (0, 1], u2 in [0, 1), hence two independent normals
   // sqrt(-2 log u1) (cos 2 pi u2, sin 2 pi u2), in float (the data are float).
+  // The pairs go in chunks through one pass per operation (draws, log, the
+  // radius, sin and cos, the products), so that the passes without libm
+  // calls vectorize; every value is computed by the same float operations
+  // as one loop over the pairs would, in the same order of draws.
   float* xs = x.data();
-  const std::size_t n = batch * d;
+  const std::size_t n = batch * d, pairs = (n + 1) / 2;
   constexpr float kTwoPi = 6.283185307179586f;
-  for (std::size_t k = 0; k < n; k += 2) {
-    const std::uint64_t bits = rng();
-    const float u1 = (static_cast<float>(bits >> 40) + 1.0f) * 0x1.0p-24f;  // (0, 1]
-    const float u2 = static_cast<float>(bits & 0xffffffu) * 0x1.0p-24f;     // [0, 1)
-    const float rad = std::sqrt(-2.0f * std::log(u1)) * 0.01f;
-    xs[k] = rad * std::cos(kTwoPi * u2);
-    if (k + 1 < n) xs[k + 1] = rad * std::sin(kTwoPi * u2);
+  constexpr std::size_t kChunk = 512;  // pairs per chunk: 8 KB of buffers on the stack
+  float rad[kChunk], angle[kChunk], cosine[kChunk], sine[kChunk];
+  for (std::size_t first = 0; first < pairs; first += kChunk) {
+    const std::size_t m = std::min(kChunk, pairs - first);
+    for (std::size_t k = 0; k < m; ++k) {
+      const std::uint64_t bits = rng();
+      rad[k] = (static_cast<float>(bits >> 40) + 1.0f) * 0x1.0p-24f;      // u1 in (0, 1]
+      angle[k] = kTwoPi * (static_cast<float>(bits & 0xffffffu) * 0x1.0p-24f);  // 2 pi u2
+    }
+    for (std::size_t k = 0; k < m; ++k) rad[k] = std::log(rad[k]);
+    // -2 log u1 >= 0: the square root vectorizes (no errno; -fno-math-errno).
+    for (std::size_t k = 0; k < m; ++k) rad[k] = std::sqrt(-2.0f * rad[k]) * 0.01f;
+    for (std::size_t k = 0; k < m; ++k) {
+      const float a = angle[k];  // one sincosf call for both
+      cosine[k] = std::cos(a);
+      sine[k] = std::sin(a);
+    }
+    float* out = xs + 2 * first;
+    const std::size_t full = 2 * m <= n - 2 * first ? m : m - 1;  // pairs with both entries in x
+    for (std::size_t k = 0; k < full; ++k) {
+      out[2 * k] = rad[k] * cosine[k];
+      out[2 * k + 1] = rad[k] * sine[k];
+    }
+    if (full < m) out[2 * full] = rad[full] * cosine[full];  // odd n: the last sine is unused
   }
-  for (std::size_t i = 0; i < batch; ++i) {
+  // r_i = b* + sum_j v*_j x_ij, each sum in the order j = 0, 1, ..., d - 1;
+  // four rows at a time so that their additions overlap.
+  const double* v = target.v_star.data();
+  std::size_t i = 0;
+  for (; i + 4 <= batch; i += 4) {
+    const float* x0 = xs + i * d;
+    const float* x1 = x0 + d;
+    const float* x2 = x1 + d;
+    const float* x3 = x2 + d;
+    double r0 = target.b_star, r1 = target.b_star, r2 = target.b_star, r3 = target.b_star;
+    for (std::size_t j = 0; j < d; ++j) {
+      r0 += v[j] * static_cast<double>(x0[j]);
+      r1 += v[j] * static_cast<double>(x1[j]);
+      r2 += v[j] * static_cast<double>(x2[j]);
+      r3 += v[j] * static_cast<double>(x3[j]);
+    }
+    r[i] = r0;
+    r[i + 1] = r1;
+    r[i + 2] = r2;
+    r[i + 3] = r3;
+  }
+  for (; i < batch; ++i) {
     const float* xi = xs + i * d;
     double ri = target.b_star;
-    for (std::size_t j = 0; j < d; ++j) ri += target.v_star[j] * static_cast<double>(xi[j]);
+    for (std::size_t j = 0; j < d; ++j) ri += v[j] * static_cast<double>(xi[j]);
     r[i] = ri;
-    y(i, 0) = static_cast<float>(step_u(target.z, ri));
   }
+  for (i = 0; i < batch; ++i) y(i, 0) = static_cast<float>(step_u(target.z, r[i]));
 }
 
 }  // namespace fgbdl
