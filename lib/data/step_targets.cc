@@ -6,11 +6,24 @@
 #include <cstdint>
 #include <stdexcept>
 
+#include "lib/data/box_muller.h"
+
 namespace fgbdl {
 namespace {
 
 constexpr std::array<double, 15> kFine = {-5, -4, -3, -2, -1, -0.2, 0, 0.1,
                                           0.15, 0.175, 1, 2, 3, 4, 5};
+
+// m draws: the 24-bit integers m1 = bits >> 40 and m2 = the low 24 bits of
+// each. Flattened: GCC otherwise calls the engine's operator() per draw.
+__attribute__((flatten)) void draw_uniform_pairs(Engine& rng, std::size_t m, std::uint32_t* m1,
+                                                 std::uint32_t* m2) {
+  for (std::size_t k = 0; k < m; ++k) {
+    const std::uint64_t bits = rng();
+    m1[k] = static_cast<std::uint32_t>(bits >> 40);
+    m2[k] = static_cast<std::uint32_t>(bits & 0xffffffu);
+  }
+}
 
 double logistic(double t) {
   // Stable for large |t|: exp only of -|t|.
@@ -93,32 +106,23 @@ void sample_step_batch(const StepTarget& target, std::size_t batch, Engine& rng,
   if (y.shape(0) != batch || y.shape(1) != 1) y = Matrix::from_shape({batch, 1});
   r.resize(batch);
   // Box-Muller on pairs: one 64-bit draw gives two 24-bit uniforms u1 in
-  // (0, 1], u2 in [0, 1), hence two independent normals
-  // sqrt(-2 log u1) (cos 2 pi u2, sin 2 pi u2), in float (the data are float).
-  // The pairs go in chunks through one pass per operation (draws, log, the
-  // radius, sin and cos, the products), so that the passes without libm
-  // calls vectorize; every value is computed by the same float operations
-  // as one loop over the pairs would, in the same order of draws.
+  // (0, 1], u2 in [0, 1) (the integers m1 = bits >> 40 and m2 = the low 24
+  // bits), hence two independent normals sqrt(-2 ln u1) (cos, sin)(2 pi u2),
+  // in float (the data are float), with ln, sin and cos from box_muller.h.
+  // The pairs go in chunks through one pass per operation (draws, the
+  // radius, the angle, the products), so that the passes other than the
+  // draws vectorize.
   float* xs = x.data();
   const std::size_t n = batch * d, pairs = (n + 1) / 2;
-  constexpr float kTwoPi = 6.283185307179586f;
-  constexpr std::size_t kChunk = 512;  // pairs per chunk: 8 KB of buffers on the stack
-  float rad[kChunk], angle[kChunk], cosine[kChunk], sine[kChunk];
+  constexpr std::size_t kChunk = 512;  // pairs per chunk: 10 KB of buffers on the stack
+  std::uint32_t m1[kChunk], m2[kChunk];
+  float rad[kChunk], cosine[kChunk], sine[kChunk];
   for (std::size_t first = 0; first < pairs; first += kChunk) {
     const std::size_t m = std::min(kChunk, pairs - first);
-    for (std::size_t k = 0; k < m; ++k) {
-      const std::uint64_t bits = rng();
-      rad[k] = (static_cast<float>(bits >> 40) + 1.0f) * 0x1.0p-24f;      // u1 in (0, 1]
-      angle[k] = kTwoPi * (static_cast<float>(bits & 0xffffffu) * 0x1.0p-24f);  // 2 pi u2
-    }
-    for (std::size_t k = 0; k < m; ++k) rad[k] = std::log(rad[k]);
-    // -2 log u1 >= 0: the square root vectorizes (no errno; -fno-math-errno).
-    for (std::size_t k = 0; k < m; ++k) rad[k] = std::sqrt(-2.0f * rad[k]) * 0.01f;
-    for (std::size_t k = 0; k < m; ++k) {
-      const float a = angle[k];  // one sincosf call for both
-      cosine[k] = std::cos(a);
-      sine[k] = std::sin(a);
-    }
+    draw_uniform_pairs(rng, m, m1, m2);
+    // -2 ln u1 >= 0: the square root vectorizes (no errno; -fno-math-errno).
+    for (std::size_t k = 0; k < m; ++k) rad[k] = std::sqrt(-2.0f * log_u24(m1[k])) * 0.01f;
+    for (std::size_t k = 0; k < m; ++k) sincos_2pi_u24(m2[k], sine[k], cosine[k]);
     float* out = xs + 2 * first;
     const std::size_t full = 2 * m <= n - 2 * first ? m : m - 1;  // pairs with both entries in x
     for (std::size_t k = 0; k < full; ++k) {

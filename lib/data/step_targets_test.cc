@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "lib/data/box_muller.h"
 #include "rapidcheck/gtest.h"
 
 namespace fgbdl {
@@ -92,11 +93,13 @@ TEST(StepTargets, BatchesFollowTheTarget) {
   ASSERT_EQ(x.shape(0), 20000u);
   ASSERT_EQ(x.shape(1), 100u);
   ASSERT_EQ(y.shape(1), 1u);
-  double sum_x2 = 0, sum_dr = 0, sum_dr2 = 0;
+  double sum_x2 = 0, sum_x4 = 0, sum_dr = 0, sum_dr2 = 0;
   for (std::size_t i = 0; i < 20000; ++i) {
     double ri = t.b_star;
     for (std::size_t j = 0; j < 100; ++j) {
-      sum_x2 += double(x(i, j)) * x(i, j);
+      const double x2 = double(x(i, j)) * x(i, j);
+      sum_x2 += x2;
+      sum_x4 += x2 * x2;
       ri += t.v_star[j] * double(x(i, j));
     }
     EXPECT_EQ(ri, r[i]);
@@ -105,7 +108,8 @@ TEST(StepTargets, BatchesFollowTheTarget) {
     sum_dr2 += (r[i] - t.b_star) * (r[i] - t.b_star);
   }
   // Null hypothesis: x_ij ~ N(0, 1e-4), so E[x^2] = 1e-4 (2e6 draws, relative
-  // sd of the mean sqrt(2/2e6) = 0.001; bound 0.006 = 6 sd); r - b* ~
+  // sd of the mean sqrt(2/2e6) = 0.001; bound 0.006 = 6 sd) and E[x^4] =
+  // 3e-8 (relative sd sqrt(96)/3/sqrt(2e6) = 0.0023; bound 0.014); r - b* ~
   // N(0, ||v*||^2 / 1e4) (n = 2e4: mean within 6 sd, variance within 6 sd of
   // its relative sd sqrt(2/n) = 0.01).
   const double v2 = [&] {
@@ -114,14 +118,16 @@ TEST(StepTargets, BatchesFollowTheTarget) {
     return s;
   }();
   EXPECT_NEAR(sum_x2 / 2e6, 1e-4, 6e-7);
+  EXPECT_NEAR(sum_x4 / 2e6 / 3e-8, 1.0, 0.014);
   EXPECT_NEAR(sum_dr / 2e4, 0.0, 6 * std::sqrt(v2 / 1e4 / 2e4));
   EXPECT_NEAR(sum_dr2 / 2e4 / (v2 / 1e4), 1.0, 0.06);
 }
 
 // The sampler's chunked passes compute what one loop over the pairs
-// computes (Box-Muller as documented in the header, pair by pair): the same
-// bits of x, r and y, and the same number of draws, for even and odd sizes,
-// within one chunk and across chunk boundaries (512 pairs).
+// computes (Box-Muller as documented in the header, pair by pair, with
+// box_muller.h's functions): the same bits of x, r and y, and the same
+// number of draws, for even and odd sizes, within one chunk and across chunk
+// boundaries (512 pairs).
 TEST(StepTargets, BatchesAreThePairByPairBoxMullerBitForBit) {
   struct Size {
     std::size_t batch, d;
@@ -138,11 +144,12 @@ TEST(StepTargets, BatchesAreThePairByPairBoxMullerBitForBit) {
     std::vector<float> ref(n);
     for (std::size_t k = 0; k < n; k += 2) {
       const std::uint64_t bits = ref_rng();
-      const float u1 = (static_cast<float>(bits >> 40) + 1.0f) * 0x1.0p-24f;
-      const float u2 = static_cast<float>(bits & 0xffffffu) * 0x1.0p-24f;
-      const float rad = std::sqrt(-2.0f * std::log(u1)) * 0.01f;
-      ref[k] = rad * std::cos(6.283185307179586f * u2);
-      if (k + 1 < n) ref[k + 1] = rad * std::sin(6.283185307179586f * u2);
+      const float rad =
+          std::sqrt(-2.0f * log_u24(static_cast<std::uint32_t>(bits >> 40))) * 0.01f;
+      float sine, cosine;
+      sincos_2pi_u24(static_cast<std::uint32_t>(bits & 0xffffffu), sine, cosine);
+      ref[k] = rad * cosine;
+      if (k + 1 < n) ref[k + 1] = rad * sine;
     }
     const std::string where = std::to_string(size.batch) + " x " + std::to_string(size.d);
     ASSERT_EQ(x.size(), n) << where;

@@ -9,7 +9,7 @@
 // steps, forward_only its 5 000 and, for a comparison at equal budgets, on
 // to 10 000; seeds 1, 2, 3 (two tests per seed: forward-only against the
 // approximation and the e2e network, and against the multi-class network,
-// each about 12 s of CPU). The trainers of a seed see the same batches (drawn once, fed to each with step_on), so each makes
+// each about 12 s of CPU), and seed 4 against the multi-class network. The trainers of a seed see the same batches (drawn once, fed to each with step_on), so each makes
 // the training run its own step() would, i.e. the run of e5_flat
 // --profile=paper for that seed (forward_only's first 5 000 steps);
 // SharedBatchesGiveEachTrainerItsOwnRun checks the equivalence.
@@ -39,11 +39,12 @@
 // What holds and what does not (seeds 1..10, DISABLED_MeasureMargins; the
 // thresholds and the margins are stated at each check in check_against_*):
 //   * forward-only is far more accurate than the approximation and the e2e
-//     network at both budgets on every seed (paired z >= 49.5 and >= 14.3);
+//     network at both budgets on every seed (paired z >= 47.9 and >= 11.4);
 //   * against the multi-class network it is never significantly worse, and
-//     significantly better on most seeds but not all: seed 3 ties (z 0.2 at
-//     the paper's budgets, -0.1 at equal budgets). "Lowest error of the four"
-//     is refuted by that seed, which the test keeps;
+//     significantly better on most seeds but not all: seed 4 ties at the
+//     paper's budgets and at equal budgets (z 0.9 and 2.4), seed 3 at equal
+//     budgets (z 1.7). "Lowest error of the four" is refuted by these seeds,
+//     which the test keeps (multi-class checks on seeds 1 to 4);
 //   * training: every forward-only step costs 200 multiply-adds per sample
 //     and no exp/log, against 200 and 102 sigmoids (approx), 80 300 (e2e) and
 //     80 000 and 101 exp/log (multiclass), and forward-only reaches each
@@ -301,13 +302,13 @@ void check_against_approx_and_e2e(std::uint64_t seed) {
     // Accuracy: forward-only after its 5 000 steps, and after as many steps
     // as the others (10 000), is below the approximation and the e2e network
     // after 10 000, by >= kMinZ paired standard errors (measured, seeds
-    // 1..10: z >= 49.5 approx, >= 14.3 e2e).
+    // 1..10: z >= 47.9 approx, >= 11.4 e2e).
     EXPECT_GE(x.z5, kMinZ) << where << ", " << x.name << " vs forward_only@5000";
     EXPECT_GE(x.z10, kMinZ) << where << ", " << x.name << " vs forward_only@10000";
     check_training_cost(o, x, where);
   }
   // E5.2: the approximation ends >= 10x above forward-only@5000 after twice
-  // the steps (measured >= 37x over seeds 1..10), and on seeds 2 and 3 its
+  // the steps (measured >= 36.9x over seeds 1..10), and on seeds 2 and 3 its
   // predicted steps never change (its bias starts where every sigmoid the
   // data reach is saturated; also seed 9 of 1..10).
   const Other& approx = o.others[0];
@@ -324,17 +325,16 @@ void check_against_multiclass(std::uint64_t seed) {
   ::testing::Test::RecordProperty("measured", o.measured);
   const Other& mc = o.others[0];
   // Forward-only is never significantly worse (z > -kMinZ; measured min
-  // -0.1 over seeds 1..10), but not always significantly better: z at the
-  // paper's budgets 9.3, 5.2, 0.2, 1.0, 8.0, 9.0, 4.5, 7.3, 4.2, 7.1 and at
-  // equal budgets 0.9, 7.0, -0.1, 7.7, 3.2, 10.3, 4.1, 8.6, 4.1, 7.3 on
-  // seeds 1..10. Seed 3 ties at both budgets: the counterexample to "lowest
-  // error of the four", checked here and recorded as refuted.
+  // 0.9 over seeds 1..10), but not always significantly better: z at the
+  // paper's budgets 7.8, 5.2, 4.7, 0.9, 7.8, 9.0, 4.5, 7.3, 4.8, 6.3 and at
+  // equal budgets 7.6, 7.1, 1.7, 2.4, 3.1, 10.3, 4.1, 8.5, 3.0, 6.0 on
+  // seeds 1..10. Seed 4 ties at both budgets and seed 3 at equal budgets:
+  // the counterexamples to "lowest error of the four", checked here and
+  // recorded as refuted.
   EXPECT_GT(mc.z5, -kMinZ) << where;
   EXPECT_GT(mc.z10, -kMinZ) << where;
-  if (seed == 3) {
-    EXPECT_LT(mc.z5, kMinZ) << where << ": the counterexample is gone";
-    EXPECT_LT(mc.z10, kMinZ) << where << ": the counterexample is gone";
-  }
+  if (seed == 4) EXPECT_LT(mc.z5, kMinZ) << where << ": the counterexample is gone";
+  if (seed == 3 || seed == 4) EXPECT_LT(mc.z10, kMinZ) << where << ": the counterexample is gone";
   if (mc.z5 < kMinZ || mc.z10 < kMinZ) {
     ::testing::Test::RecordProperty(
         "refuted",
@@ -361,6 +361,7 @@ TEST(E5, ForwardOnlyAgainstApproximationAndEndToEndSeed3) { check_against_approx
 TEST(E5, ForwardOnlyAgainstMulticlassSeed1) { check_against_multiclass(1); }
 TEST(E5, ForwardOnlyAgainstMulticlassSeed2) { check_against_multiclass(2); }
 TEST(E5, ForwardOnlyAgainstMulticlassSeed3) { check_against_multiclass(3); }
+TEST(E5, ForwardOnlyAgainstMulticlassSeed4) { check_against_multiclass(4); }
 
 // The arithmetic per sample of each approach (flat_cost), against closed
 // forms from the architectures (d = 100, hidden width h = 100, the script's
