@@ -12,8 +12,8 @@
 // each about 12 s of CPU), and seed 4 against the multi-class network. The
 // trainers of a seed see the same batches (drawn once, fed to each with
 // step_on), so each makes the training run its own step() would, i.e. the
-// run of e5_flat
-// --profile=paper for that seed (forward_only's first 5 000 steps);
+// run of e5_flat --profile=paper for that seed (forward_only's first 5 000
+// steps);
 // SharedBatchesGiveEachTrainerItsOwnRun checks the equivalence.
 //
 // What is compared, and how:
