@@ -133,12 +133,11 @@ void band_curve(std::vector<std::string>& curves, int block, const std::string& 
 
 // Points joined by lines, with bars from column 3 to column 4.
 void bar_curve(std::vector<std::string>& curves, int block, const std::string& c,
-               const std::string& title, bool dashed) {
+               const std::string& title, const std::string& dash) {
   curves.push_back(absl::StrFormat(
       "dat index %d using 1:2:3:4 with yerrorbars pt 7 ps 0.6 lc rgb '%s' notitle", block, c));
-  curves.push_back(
-      absl::StrFormat("dat index %d using 1:2 with lines lw 2 %s lc rgb '%s' title '%s'", block,
-                      dashed ? "dt 2" : "", c, title));
+  curves.push_back(absl::StrFormat(
+      "dat index %d using 1:2 with lines lw 2 %s lc rgb '%s' title '%s'", block, dash, c, title));
 }
 
 }  // namespace fgbdl::report

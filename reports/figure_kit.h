@@ -67,9 +67,10 @@ void add_runs(Plot& p, const std::vector<const Run*>& runs);
 // Mean line (column 2) with a min-max band (columns 3, 4).
 void band_curve(std::vector<std::string>& curves, int block, const std::string& c,
                 const std::string& title, bool dashed = false);
-// Points joined by lines, with bars from column 3 to column 4.
+// Points joined by lines, with bars from column 3 to column 4; `dash` is the
+// line's gnuplot dash clause ("" solid, "dt 2" dashed, "dt 3" dotted).
 void bar_curve(std::vector<std::string>& curves, int block, const std::string& c,
-               const std::string& title, bool dashed = false);
+               const std::string& title, const std::string& dash = "");
 
 inline constexpr char kChance[] =
     "0.5 with lines dt 2 lw 1.5 lc rgb '#666666' title 'chance (0.5)'";

@@ -136,7 +136,7 @@ Plot t1_variance(const std::vector<Run>& all) {
              absl::StrCat("no positive values in column '", series[k].first, "'"),
              runs.front()->target);
     bar_curve(p.curves, p.add_block(block_of(stats)), color(static_cast<int>(k)), series[k].second,
-              k == 2);
+              k == 2 ? "dt 2" : "");
   }
   add_runs(p, runs);
   p.settings =

@@ -301,7 +301,8 @@ Plot e3_1_snr(const std::vector<Run>& all) {
     }
     kmin = std::min(kmin, stats.front().x);
     kmax = std::max(kmax, stats.back().x);
-    bar_curve(p.curves, p.add_block(block_of(stats)), color(s.color), s.title, s.script);
+    bar_curve(p.curves, p.add_block(block_of(stats)), color(s.color), s.title,
+              s.script ? "dt 2" : "");
   }
   p.curves.push_back(
       "2**-23 with lines dt 3 lw 2 lc rgb '#444444' title 'float32 machine epsilon 2^{-23}'");

@@ -50,56 +50,26 @@ Plot c4_conditioning(const std::vector<Run>& all) {
     const char* column;
     const char* title;
     int color;
-    const char* dash;  // gnuplot dash type: "" solid
-    bool required;     // false: the appendix columns, absent from older runs
+    const char* dash;  // gnuplot dash clause: "" solid
   };
   const Series series[] = {
-      {"cond_W", "W (fully connected): S_{11}^2/S_{nn}^2", 0, "", true},
-      {"cond_patch_paper", "3-tap patches, paper curves", 1, "", true},
-      {"cond_patch_script", "3-tap patches, script curves", 1, "dt 2", true},
-      {"cond_patch_appendix", "3-tap patches, appendix curves (slope changes ±1)", 1, "dt 3",
-       false},
-      {"cond_whitened_fresh_paper", "whitened patches, fresh paper curves", 2, "", true},
-      {"cond_whitened_fresh_script", "whitened patches, fresh script curves", 2, "dt 2", true},
-      {"cond_whitened_fresh_appendix", "whitened patches, fresh appendix curves", 2, "dt 3",
-       false},
+      {"cond_W", "W (fully connected): S_{11}^2/S_{nn}^2", 0, ""},
+      {"cond_patch_paper", "3-tap patches, paper curves", 1, ""},
+      {"cond_patch_script", "3-tap patches, script curves", 1, "dt 2"},
+      {"cond_patch_appendix", "3-tap patches, appendix curves (slope changes ±1)", 1, "dt 3"},
+      {"cond_whitened_fresh_paper", "whitened patches, fresh paper curves", 2, ""},
+      {"cond_whitened_fresh_script", "whitened patches, fresh script curves", 2, "dt 2"},
+      {"cond_whitened_fresh_appendix", "whitened patches, fresh appendix curves", 2, "dt 3"},
   };
-  // The appendix columns (c4_conditioning since Appendix A.6's curves were
-  // added): drawn when every run has them, left out with a note when none
-  // has, refused when only some have (a mix of old and new results).
-  const auto has = [](const Run* r, const char* column) {
-    return std::find(r->metrics.columns.begin(), r->metrics.columns.end(), column) !=
-           r->metrics.columns.end();
-  };
-  int with_appendix = 0;
-  for (const Run* r : runs) with_appendix += has(r, "cond_patch_appendix");
-  if (with_appendix > 0 && with_appendix < static_cast<int>(runs.size())) {
-    for (const Run* r : runs) {
-      if (!has(r, "cond_patch_appendix")) {
-        refuse(r->metrics_path(),
-               "no column 'cond_patch_appendix' while other c4_conditioning runs have it (results "
-               "of two versions of the binary); rerun it",
-               r->target);
-      }
-    }
-  }
-  const bool appendix = with_appendix > 0;
   int nonfinite = 0, nonpositive = 0, clipped = 0;
   std::vector<std::string> slopes;
   for (const Series& s : series) {
-    if (!s.required && !appendix) continue;
     const std::vector<Stat> stats = for_log_axis(
         nonempty(aggregate(runs, "n", s.column, &nonfinite), runs, s.column), &nonpositive,
         &clipped);
     const double slope = log_log_slope(stats);
-    const int block = p.add_block(block_of(stats));
-    const std::string title = absl::StrFormat("%s (slope %.2f)", s.title, slope);
-    // bar_curve's two clauses, with this series' dash type.
-    p.curves.push_back(absl::StrFormat(
-        "dat index %d using 1:2:3:4 with yerrorbars pt 7 ps 0.6 lc rgb '%s' notitle", block,
-        color(s.color)));
-    p.curves.push_back(absl::StrFormat("dat index %d using 1:2 with lines lw 2 %s lc rgb '%s' title '%s'",
-                                       block, s.dash, color(s.color), title));
+    bar_curve(p.curves, p.add_block(block_of(stats)), color(s.color),
+              absl::StrFormat("%s (slope %.2f)", s.title, slope), s.dash);
     slopes.push_back(absl::StrFormat("%s %.2f", s.column, slope));
   }
   p.settings =
@@ -112,18 +82,12 @@ Plot c4_conditioning(const std::vector<Run>& all) {
       "is the exponent of $n$). Blue: $S_{11}^2 / S_{nn}^2$ of $W$, the fully connected problem "
       "of Theorem 3 (c), which claims $\\Omega(n^{3.5})$. Red: the $3 \\times 3$ second moment "
       "of the 3-tap patches $[f_{t-1}, f_t, f_{t+1}]$, the convolutional problem of Appendix "
-      "A.6 ($\\Theta(n^3)$), on the paper's curves (solid), the script's (dashed)",
-      appendix ? " and the appendix's own setting, the paper's kinks with slope changes $\\pm 1$ "
-                 "(dotted)"
-               : "",
-      ". Green: the same after whitening with $C^{-1/2}$ estimated on an independent sample, "
-      "measured on fresh curves (1 on the sample it was estimated on). ",
+      "A.6 ($\\Theta(n^3)$), on the paper's curves (solid), the script's (dashed) and the "
+      "appendix's own setting, the paper's kinks with slope changes $\\pm 1$ (dotted). Green: "
+      "the same after whitening with $C^{-1/2}$ estimated on an independent sample, measured on "
+      "fresh curves (1 on the sample it was estimated on). ",
       seed_phrase(runs.size(), seeds_of(runs), "bars"), " Fitted slopes: ",
-      absl::StrJoin(slopes, ", "), ".",
-      appendix ? ""
-               : " These results predate the appendix's curves (no column cond_patch_appendix); "
-                 "rerun the binary to draw them.",
-      notes(nonfinite, nonpositive, clipped));
+      absl::StrJoin(slopes, ", "), ".", notes(nonfinite, nonpositive, clipped));
   return p;
 }
 

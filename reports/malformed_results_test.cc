@@ -142,9 +142,12 @@ Fixture make_fixture() {
          {"k10_dec", curve({"step", "loss"}, 3, [](double s) { return std::vector<double>{-s / 3}; })}});
   f.add("c4", "//reports:m_c4", "c4_conditioning",
         {{"sweep", curve({"n", "cond_W", "cond_patch_paper", "cond_patch_script",
-                          "cond_whitened_fresh_paper", "cond_whitened_fresh_script"},
+                          "cond_patch_appendix", "cond_whitened_fresh_paper",
+                          "cond_whitened_fresh_script", "cond_whitened_fresh_appendix"},
                          3, [](double n) {
-                           return std::vector<double>{std::pow(n, 4), std::pow(n, 3), 2 * std::pow(n, 3), 1.1, 1.2};
+                           return std::vector<double>{std::pow(n, 4), std::pow(n, 3),
+                                                      2 * std::pow(n, 3), 1.5 * std::pow(n, 3),
+                                                      1.1, 1.2, 1.3};
                          })}});
   f.add("e41", "//reports:m_e4_1", "e4_1_encoders",
         {{"fc_adam_script", curve({"step", "test_error"}, 3, [](double s) { return std::vector<double>{1 / s}; })}});

@@ -190,9 +190,11 @@ double FlatTrainer::step_on_batch() {
   const Matrix& out = z_[L - 1];
   double loss = 0;
   const float inv_b = 1.0f / static_cast<float>(B);
+  // d loss / d out has out's shape ([B, 1], or [B, K] logits); kept from the
+  // previous step when the batch size is the same.
+  if (dout.shape() != out.shape()) dout = Matrix::from_shape(out.shape());
   switch (s_.approach) {
     case FlatApproach::kApprox: {
-      if (dout.shape(0) != B || dout.shape(1) != 1) dout = Matrix::from_shape({B, 1});
       for (std::size_t i = 0; i < B; ++i) {
         const double p = out(i, 0);
         const double e = step_u_tilde(target_.z, s_.c, p) - y_(i, 0);
@@ -207,7 +209,6 @@ double FlatTrainer::step_on_batch() {
     case FlatApproach::kPlain: {
       // u'(p) is 0 wherever it exists; forward_only replaces it by 1.
       const float du = s_.approach == FlatApproach::kForwardOnly ? 1.0f : 0.0f;
-      if (dout.shape(0) != B || dout.shape(1) != 1) dout = Matrix::from_shape({B, 1});
       for (std::size_t i = 0; i < B; ++i) {
         const float e = pred_[i] - y_(i, 0);
         loss += static_cast<double>(e) * e;
@@ -226,7 +227,6 @@ double FlatTrainer::step_on_batch() {
       Matrix& s = a_[L - 1];
       softmax_forward(out, s);
       const std::size_t K = out.shape(1);
-      if (dout.shape(0) != B || dout.shape(1) != K) dout = Matrix::from_shape({B, K});
       // dout = (s - onehot(label)) / B, row by row: s_k inv_b, and at the
       // label (s_label - 1) inv_b.
       for (std::size_t i = 0; i < B; ++i) {
@@ -245,12 +245,12 @@ double FlatTrainer::step_on_batch() {
     dense_backward(layers_[l], l == 0 ? x_ : a_[l - 1], dz_[l], l == 0 ? nullptr : &da_[l - 1]);
     if (l > 0) relu_backward(z_[l - 1], da_[l - 1], dz_[l - 1]);
   }
-  params_.clear();  // rebuilt every step (a copied trainer points at its own layers), no allocation
+  std::vector<ParamRef<float>> params;
   for (Dense<float>& layer : layers_) {
-    params_.push_back(param<float>(layer.W, layer.dW));
-    params_.push_back(param<float>(layer.b, layer.db));
+    params.push_back(param<float>(layer.W, layer.dW));
+    params.push_back(param<float>(layer.b, layer.db));
   }
-  adam_.step<float>(params_);
+  adam_.step<float>(params);
   return loss;
 }
 

@@ -144,7 +144,6 @@ class FlatTrainer {
   std::vector<double> r_;
   std::vector<Matrix> z_, a_, dz_, da_;
   std::vector<float> pred_;
-  std::vector<ParamRef<float>> params_;  // Adam's parameter list, rebuilt at each step
   double train_error_ = NAN;
 };
 

@@ -72,21 +72,16 @@ void sample_curves(CurveDistribution dist, int n, int k, std::size_t count, Engi
   std::vector<double> theta(static_cast<std::size_t>(k)), a(static_cast<std::size_t>(k));
   for (std::size_t c = 0; c < count; ++c) {
     switch (dist) {
-      case CurveDistribution::kPaper: {
-        const std::vector<int> t = sample_without_replacement(n, k, rng);
-        for (int i = 0; i < k; ++i) {
-          theta[static_cast<std::size_t>(i)] = t[static_cast<std::size_t>(i)];
-          a[static_cast<std::size_t>(i)] = uniform(rng, -1.0, 1.0);
-        }
-        break;
-      }
+      case CurveDistribution::kPaper:
       case CurveDistribution::kAppendix: {
-        // The paper's kinks; a slope change of +1 or -1, each with
-        // probability 1/2 (one 64-bit draw per kink).
+        // The same kinks; the slope change is U[-1, 1] (paper) or +1 / -1
+        // with probability 1/2 each (appendix; one 64-bit draw per kink).
         const std::vector<int> t = sample_without_replacement(n, k, rng);
         for (int i = 0; i < k; ++i) {
           theta[static_cast<std::size_t>(i)] = t[static_cast<std::size_t>(i)];
-          a[static_cast<std::size_t>(i)] = uniform_index(rng, 2) == 0 ? -1.0 : 1.0;
+          a[static_cast<std::size_t>(i)] = dist == CurveDistribution::kPaper
+                                               ? uniform(rng, -1.0, 1.0)
+                                               : (uniform_index(rng, 2) == 0 ? -1.0 : 1.0);
         }
         break;
       }

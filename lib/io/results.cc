@@ -96,17 +96,13 @@ int remove_stale_temporaries(const std::string& dir) {
   return removed;
 }
 
-std::uint64_t fnv1a64(const std::string& bytes) {
+std::string fnv1a64_hex(const std::string& bytes) {
   std::uint64_t h = 14695981039346656037ull;
   for (const char c : bytes) {
     h ^= static_cast<unsigned char>(c);
     h *= 1099511628211ull;
   }
-  return h;
-}
-
-std::string fnv1a64_hex(const std::string& bytes) {
-  return absl::StrFormat("%016x", fnv1a64(bytes));
+  return absl::StrFormat("%016x", h);
 }
 
 void check_output_dir(const std::string& flag, const std::string& dir) {

@@ -65,8 +65,7 @@ void write_file_atomically(const std::string& path, const std::string& content);
 int remove_stale_temporaries(const std::string& dir);
 
 // FNV-1a, 64 bits (Fowler, Noll, Vo; offset basis 14695981039346656037,
-// prime 1099511628211) of `bytes`, and as 16 lowercase hex digits.
-std::uint64_t fnv1a64(const std::string& bytes);
+// prime 1099511628211) of `bytes`, as 16 lowercase hex digits.
 std::string fnv1a64_hex(const std::string& bytes);
 
 // Throws UsageError naming --<flag> unless `dir` exists (or can be created)

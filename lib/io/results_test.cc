@@ -40,10 +40,9 @@ void touch(const std::string& path) { std::ofstream(path) << "partial"; }
 // The published test vectors of FNV-1a/64 (Fowler, Noll, Vo; the IETF draft
 // draft-eastlake-fnv): "" -> the offset basis, "a", "foobar".
 TEST(Fnv1a64, MatchesTheReferenceValues) {
-  EXPECT_EQ(fnv1a64(""), 0xcbf29ce484222325ull);
-  EXPECT_EQ(fnv1a64("a"), 0xaf63dc4c8601ec8cull);
-  EXPECT_EQ(fnv1a64("foobar"), 0x85944171f73967e8ull);
+  EXPECT_EQ(fnv1a64_hex(""), "cbf29ce484222325");
   EXPECT_EQ(fnv1a64_hex("a"), "af63dc4c8601ec8c");
+  EXPECT_EQ(fnv1a64_hex("foobar"), "85944171f73967e8");
   EXPECT_EQ(fnv1a64_hex(std::string(1, '\0')).size(), 16u);
 }
 

@@ -97,11 +97,14 @@ int main(int argc, char** argv) {
         write_as("e5_bias_sweep", "sweep", sweep);
       } else if (claim == "c4_conditioning") {
         fgbdl::Table t({"n", "cond_W", "cond_patch_paper", "cond_patch_script",
-                        "cond_whitened_fresh_paper", "cond_whitened_fresh_script"});
+                        "cond_patch_appendix", "cond_whitened_fresh_paper",
+                        "cond_whitened_fresh_script", "cond_whitened_fresh_appendix"});
         for (const double n : {25.0, 50.0, 100.0, 200.0}) {
           t.add_row({n, 0.1 * std::pow(n, 4), 2 * std::pow(n, 3) * (1 + 0.05 * noise(seed, n)),
-                     3 * std::pow(n, 3.1), 1 + 0.05 * std::abs(noise(seed, n + 1)),
-                     1 + 0.03 * std::abs(noise(seed, n + 2))});
+                     3 * std::pow(n, 3.1), 1.5 * std::pow(n, 3) * (1 + 0.05 * noise(seed, n + 3)),
+                     1 + 0.05 * std::abs(noise(seed, n + 1)),
+                     1 + 0.03 * std::abs(noise(seed, n + 2)),
+                     1 + 0.04 * std::abs(noise(seed, n + 4))});
         }
         write("sweep", t);
       } else if (claim == "e4_1_encoders") {
