@@ -3,8 +3,6 @@
 #include <cmath>
 
 #include "lib/nn/loss.h"
-#include "lib/nn/optim.h"
-#include "lib/nn/relu.h"
 
 namespace fgbdl {
 namespace {
@@ -16,39 +14,54 @@ constexpr int kTarget = 0, kInit = 1, kData = 2, kEval = 3;
 
 }  // namespace
 
-ParityTrainer::ParityTrainer(const ParitySettings& s, std::uint64_t seed)
-    : s_(s),
-      data_rng_(derive_engine(seed, stream(s.d, kData))),
-      eval_rng_(derive_engine(seed, stream(s.d, kEval))) {
-  Engine target_rng = derive_engine(seed, stream(s.d, kTarget));
-  parity_ = draw_parity(s.d, target_rng);
-  Engine init_rng = derive_engine(seed, stream(s.d, kInit));
-  const std::size_t width = static_cast<std::size_t>(s.width_factor) * static_cast<std::size_t>(s.d);
-  hidden_ = dense_init<float>(static_cast<std::size_t>(s.d), width, init_rng);
-  out_ = dense_init<float>(width, 1, init_rng);
+double ParityNetwork::loss(const ParityBatch& b) {
+  Matrix score, dscore;
+  predict(b.x, score);
+  return hinge_loss(score, b.y, dscore);
 }
 
-float ParityTrainer::step() {
-  sample_parity_batch(parity_, static_cast<std::size_t>(s_.batch), data_rng_, x_, y_);
-  dense_forward(hidden_, x_, z1_);
-  relu_forward(z1_, a1_);
-  dense_forward(out_, a1_, score_);
-  const float loss = hinge_loss(score_, y_, dscore_);
-  dense_backward(out_, a1_, dscore_, &da1_);
-  relu_backward(z1_, da1_, dz1_);
-  dense_backward(hidden_, x_, dz1_, nullptr);
-  const Sgd sgd{s_.lr};
-  sgd.step<float>({param<float>(hidden_.W, hidden_.dW), param<float>(hidden_.b, hidden_.db),
-                   param<float>(out_.W, out_.dW), param<float>(out_.b, out_.db)});
+double ParityNetwork::loss_and_gradient(const ParityBatch& b) {
+  const float loss = hinge_loss(mlp_.forward(b.x), b.y, mlp_.doutput());
+  mlp_.backward(b.x);
   return loss;
 }
 
+namespace {
+
+Parity make_parity(const ParitySettings& s, std::uint64_t seed) {
+  Engine target_rng = derive_engine(seed, stream(s.d, kTarget));
+  return draw_parity(s.d, target_rng);
+}
+
+ParityNetwork make_network(const ParitySettings& s, std::uint64_t seed) {
+  Engine init_rng = derive_engine(seed, stream(s.d, kInit));
+  const auto d = static_cast<std::size_t>(s.d);
+  return ParityNetwork(d, static_cast<std::size_t>(s.width_factor) * d, init_rng);
+}
+
+}  // namespace
+
+ParityTrainer::ParityTrainer(const ParitySettings& s, std::uint64_t seed)
+    : s_(s),
+      parity_(make_parity(s, seed)),
+      data_rng_(derive_engine(seed, stream(s.d, kData))),
+      eval_rng_(derive_engine(seed, stream(s.d, kEval))),
+      net_(make_network(s, seed)),
+      sgd_(s.lr) {
+  run_.model = &net_;
+  run_.gradient = &backprop_;
+  run_.optimizer = &sgd_;
+  run_.draw = [this](ParityBatch& b) {
+    sample_parity_batch(parity_, static_cast<std::size_t>(s_.batch), data_rng_, b.x, b.y);
+  };
+  run_.engines = {&data_rng_, &eval_rng_};
+  refs_ = param_refs(net_.parameters());
+}
+
 ParityTrainer::Evaluation ParityTrainer::evaluate() {
-  Matrix x, y, z, a, score, dscore;
+  Matrix x, y, score, dscore;
   sample_parity_batch(parity_, static_cast<std::size_t>(s_.eval_samples), eval_rng_, x, y);
-  dense_forward(hidden_, x, z);
-  relu_forward(z, a);
-  dense_forward(out_, a, score);
+  net_.predict(x, score);
   std::int64_t correct = 0;
   for (std::size_t i = 0; i < y.shape(0); ++i) correct += y(i, 0) * score(i, 0) > 0;
   const double loss = hinge_loss(score, y, dscore);
@@ -59,28 +72,21 @@ Table train_parity(const ParitySettings& s, std::uint64_t seed, RunStatus& statu
                    const std::function<void(std::int64_t)>& on_step) {
   ParityTrainer trainer(s, seed);
   Table table({"step", "accuracy", "loss"});
-  const ParityTrainer::Evaluation start = trainer.evaluate();
-  table.add_row({0.0, start.accuracy, start.loss});
-  double loss_sum = 0;
-  std::int64_t loss_count = 0;
-  for (std::int64_t t = 1; t <= s.steps; ++t) {
-    const float loss = trainer.step();
-    if (!std::isfinite(loss)) {
-      status.diverged = true;
-      status.diverged_step = t;
-      table.add_row({static_cast<double>(t), trainer.evaluate().accuracy, static_cast<double>(loss)});
-      return table;
-    }
-    loss_sum += loss;
-    ++loss_count;
-    if (t % s.eval_every == 0 || t == s.steps) {
-      table.add_row({static_cast<double>(t), trainer.evaluate().accuracy,
-                     loss_sum / static_cast<double>(loss_count)});
-      loss_sum = 0;
-      loss_count = 0;
-      if (on_step) on_step(t);
-    }
-  }
+  TrainingRun<ParityBatch>& run = trainer.run();
+  // Step 0: the untrained network's loss on the evaluation samples; later
+  // rows: the mean training loss since the previous row (at a divergence,
+  // the non-finite loss itself).
+  run.evaluate = [&](const StepLoss& l) {
+    const ParityTrainer::Evaluation e = trainer.evaluate();
+    table.add_row({static_cast<double>(l.step), e.accuracy, l.step == 0 ? e.loss : l.mean_loss});
+    return true;
+  };
+  run.tables = {&table};
+  LoopSettings loop;
+  loop.steps = s.steps;
+  loop.schedule.every = s.eval_every;
+  loop.on_progress = on_step;
+  status = train(run, loop).status;
   return table;
 }
 

@@ -15,7 +15,8 @@
 #include "lib/core/tensor.h"
 #include "lib/data/parity.h"
 #include "lib/io/results.h"
-#include "lib/nn/dense.h"
+#include "lib/train/loop.h"
+#include "lib/train/mlp.h"
 
 namespace fgbdl {
 
@@ -29,15 +30,33 @@ struct ParitySettings {
   std::int64_t eval_samples = 500;
 };
 
-// The network and the buffers of one training step (reused: no allocation
-// per step).
+// A batch of parity samples: x [B, d] in {-1, 1}, y [B, 1] in {-1, 1}.
+struct ParityBatch {
+  Matrix x, y;
+};
+
+// The network d -> width ReLU -> 1 with the hinge loss mean(max(0, 1 - y p)).
+class ParityNetwork final : public Model<ParityBatch> {
+ public:
+  ParityNetwork(std::size_t d, std::size_t width, Engine& init) : mlp_({d, width, 1}, init) {}
+  std::vector<Parameter> parameters() override { return mlp_.parameters(); }
+  double loss(const ParityBatch& b) override;
+  double loss_and_gradient(const ParityBatch& b) override;
+  // The scores p [B, 1] of x, in buffers of their own.
+  void predict(const Matrix& x, Matrix& score) const { mlp_.predict(x, score); }
+
+ private:
+  Mlp mlp_;
+};
+
+// One run: the parity, the network, SGD and the data streams.
 class ParityTrainer {
  public:
   // Draws the parity, the initial weights and the data stream from `seed`.
   ParityTrainer(const ParitySettings& s, std::uint64_t seed);
 
   // One SGD step on a fresh batch; returns the batch's hinge loss.
-  float step();
+  double step() { return train_step(run_, batch_, refs_); }
   // Accuracy and hinge loss on `eval_samples` fresh samples from the
   // evaluation stream.
   struct Evaluation {
@@ -47,13 +66,18 @@ class ParityTrainer {
   Evaluation evaluate();
 
   const Parity& parity() const { return parity_; }
+  TrainingRun<ParityBatch>& run() { return run_; }
 
  private:
   ParitySettings s_;
   Parity parity_;
   Engine data_rng_, eval_rng_;
-  Dense<float> hidden_, out_;
-  Matrix x_, y_, z1_, a1_, score_, dscore_, da1_, dz1_;
+  ParityNetwork net_;
+  Backprop<ParityBatch> backprop_;
+  SgdOptimizer sgd_;
+  TrainingRun<ParityBatch> run_;
+  ParityBatch batch_;
+  std::vector<ParamRef<float>> refs_;
 };
 
 // Trains for s.steps, evaluating at step 0 and every s.eval_every steps.

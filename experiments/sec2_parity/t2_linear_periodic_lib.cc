@@ -151,9 +151,10 @@ Table t2_train(const T2TrainSettings& s, std::uint64_t seed, RunStatus& status,
       table.add_row({static_cast<double>(t), static_cast<double>(loss), trivial});
       break;
     }
-    dense_backward(out, a1, dscore, &da1);
+    dense_backward(out, a1, dscore);
+    dense_backward_input(out.W, dscore, da1);
     relu_backward(z1, da1, dz1);
-    dense_backward(hidden, x, dz1, nullptr);
+    dense_backward(hidden, x, dz1);
     sgd.step<float>({param<float>(hidden.W, hidden.dW), param<float>(hidden.b, hidden.db),
                      param<float>(out.W, out.dW), param<float>(out.b, out.db)});
     if (t % s.eval_every == 0 || t == s.steps) {

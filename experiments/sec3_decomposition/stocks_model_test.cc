@@ -105,7 +105,7 @@ RC_GTEST_PROP(StocksModel, OneHotEstimatorEqualsTheDenseComputation, (std::uint6
     }
   }
   softmax_backward(s, ds, dlogits);
-  dense_backward(layer, x, dlogits, nullptr);
+  dense_backward(layer, x, dlogits);
 
   const StocksEstimator est = e2e ? StocksEstimator::kEndToEnd : StocksEstimator::kDecomposition;
   StocksGradient<double> g;

@@ -122,9 +122,11 @@ T tuple_loss_and_gradients(TupleNetwork<T>& net, const LineTupleBatch<T>& batch,
 
   // N2 backward, from the tuple hinge.
   T loss = hinge_loss(ws.out, batch.tuple_labels, ws.dout);
-  dense_backward(net.out, ws.a5, ws.dout, &ws.da5);
+  dense_backward(net.out, ws.a5, ws.dout);
+  dense_backward_input(net.out.W, ws.dout, ws.da5);
   relu_backward(ws.z5, ws.da5, ws.dz5);
-  dense_backward(net.mid, ws.s, ws.dz5, &ws.ds);
+  dense_backward(net.mid, ws.s, ws.dz5);
+  dense_backward_input(net.mid.W, ws.dz5, ws.ds);
   sigmoid_backward(ws.s, ws.ds, ws.dscores);
   // dL/dscore [N, 1]: the [B, k] gradient in image order (same storage).
   reshape_copy(ws.dscores, ws.dscore, std::array<std::size_t, 2>{N, 1});
@@ -136,11 +138,14 @@ T tuple_loss_and_gradients(TupleNetwork<T>& net, const LineTupleBatch<T>& batch,
   }
 
   // N1 backward, all N images at once: shared weights sum over the k copies.
-  dense_backward(net.score, ws.a4, ws.dscore, &ws.da4);
+  dense_backward(net.score, ws.a4, ws.dscore);
+  dense_backward_input(net.score.W, ws.dscore, ws.da4);
   relu_backward(ws.z4, ws.da4, ws.dz4);
-  dense_backward(net.fc2, ws.a3, ws.dz4, &ws.da3);
+  dense_backward(net.fc2, ws.a3, ws.dz4);
+  dense_backward_input(net.fc2.W, ws.dz4, ws.da3);
   relu_backward(ws.z3, ws.da3, ws.dz3);
-  dense_backward(net.fc1, ws.flat, ws.dz3, &ws.dflat);
+  dense_backward(net.fc1, ws.flat, ws.dz3);
+  dense_backward_input(net.fc1.W, ws.dz3, ws.dflat);
   reshape_copy(ws.dflat, ws.dp2, ws.p2.shape());
   conv_pool_rows_backward(net.conv2, ws.p1, ws.argmax2, ws.dp2, ws.dp1_rows, ws.dp1_sum,
                           ws.second_block);

@@ -344,11 +344,12 @@ class AutoEncoder : public PwlModel {
     // last layer, then da_[l] turned into dz in place by the ReLU's backward).
     const Matrix* dz = &dout_;
     for (std::size_t l = 5; l > 0; --l) {
-      dense_backward(layer_[l], buf_.a[l - 1], *dz, &da_[l - 1]);
+      dense_backward(layer_[l], buf_.a[l - 1], *dz);
+      dense_backward_input(layer_[l].W, *dz, da_[l - 1]);
       if (activated(l - 1)) relu_backward(buf_.z[l - 1], da_[l - 1], da_[l - 1]);
       dz = &da_[l - 1];
     }
-    dense_backward(layer_[0], f, *dz, nullptr);
+    dense_backward(layer_[0], f, *dz);
     return loss / static_cast<double>(count);
   }
 

@@ -242,8 +242,11 @@ double FlatTrainer::step_on_batch() {
     }
   }
   for (std::size_t l = L; l-- > 0;) {
-    dense_backward(layers_[l], l == 0 ? x_ : a_[l - 1], dz_[l], l == 0 ? nullptr : &da_[l - 1]);
-    if (l > 0) relu_backward(z_[l - 1], da_[l - 1], dz_[l - 1]);
+    dense_backward(layers_[l], l == 0 ? x_ : a_[l - 1], dz_[l]);
+    if (l > 0) {
+      dense_backward_input(layers_[l].W, dz_[l], da_[l - 1]);
+      relu_backward(z_[l - 1], da_[l - 1], dz_[l - 1]);
+    }
   }
   std::vector<ParamRef<float>> params;
   for (Dense<float>& layer : layers_) {

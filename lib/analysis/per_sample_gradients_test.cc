@@ -140,9 +140,10 @@ RC_GTEST_PROP(PerSampleGradients, WeightedBatchSumEqualsLibNnBackward, ()) {
   for (std::size_t i = 0; i < z1.size(); ++i) RC_PRE(z1.data()[i] != 0.0);
   relu_forward(z1, a1);
   dense_forward(l2, a1, out);
-  dense_backward(l2, a1, dy, &da1);
+  dense_backward(l2, a1, dy);
+  dense_backward_input(l2.W, dy, da1);
   relu_backward(z1, da1, dz1);
-  dense_backward(l1, X, dz1, nullptr);
+  dense_backward(l1, X, dz1);
 
   const TwoLayerNet net = two_layer_net_from(l1, l2);
   VectorD p;

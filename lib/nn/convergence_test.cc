@@ -30,9 +30,10 @@ struct XorNet {
     relu_forward(z1, a1);
     dense_forward(l2, a1, score);
     const float loss = hinge_loss(score, y, dscore);
-    dense_backward(l2, a1, dscore, &da1);
+    dense_backward(l2, a1, dscore);
+    dense_backward_input(l2.W, dscore, da1);
     relu_backward(z1, da1, dz1);
-    dense_backward(l1, x, dz1, nullptr);
+    dense_backward(l1, x, dz1);
     return loss;
   }
   std::vector<ParamRef<float>> params() {
@@ -122,7 +123,7 @@ TEST(Convergence, SigmoidUnitWithSquaredLossAndSgdRecoversItsTarget) {
     sigmoid_forward(z, s);
     loss = squared_loss(s, y, ds);
     sigmoid_backward(s, ds, dz);
-    dense_backward(unit, x, dz, nullptr);
+    dense_backward(unit, x, dz);
     Sgd{5.0}.step(std::vector{param(unit.W, unit.dW), param(unit.b, unit.db)});
   }
   EXPECT_LT(loss, 1e-5f);

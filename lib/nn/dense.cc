@@ -51,8 +51,7 @@ void dense_forward(const Dense<T>& layer, const xt::xtensor<T, 2>& x, xt::xtenso
 }
 
 template <class T>
-void dense_backward(Dense<T>& layer, const xt::xtensor<T, 2>& x, const xt::xtensor<T, 2>& dy,
-                    typename Dense<T>::Matrix* dx) {
+void dense_backward(Dense<T>& layer, const xt::xtensor<T, 2>& x, const xt::xtensor<T, 2>& dy) {
   check_layer("dense_backward", layer, x);
   const std::size_t B = x.shape(0), in = layer.W.shape(0), out = layer.W.shape(1);
   if (dy.shape(0) != B || dy.shape(1) != out) {
@@ -70,19 +69,29 @@ void dense_backward(Dense<T>& layer, const xt::xtensor<T, 2>& x, const xt::xtens
     const T* row = dy.data() + r * out;
     for (std::size_t j = 0; j < out; ++j) db[j] += row[j];
   }
-  // dx = dy W^T.
-  if (dx != nullptr) {
-    if (dx == &dy) throw std::invalid_argument("dense_backward: dx must not alias dy");
-    nn_detail::resize_if_needed(*dx, x.shape());
-    gemm<T>(false, true, B, in, out, dy.data(), layer.W.data(), T(0), dx->data());
+}
+
+template <class T>
+void dense_backward_input(const xt::xtensor<T, 2>& M, const xt::xtensor<T, 2>& dy,
+                          xt::xtensor<T, 2>& dx) {
+  const std::size_t B = dy.shape(0), in = M.shape(0), out = M.shape(1);
+  if (dy.shape(1) != out) {
+    throw_shape("dense_backward_input", "dy", "[*, " + std::to_string(out) + "]",
+                shape_str(dy.shape()));
   }
+  if (&dx == &dy) throw std::invalid_argument("dense_backward_input: dx must not alias dy");
+  nn_detail::resize_if_needed(dx, std::array<std::size_t, 2>{B, in});
+  // dx = dy M^T.
+  gemm<T>(false, true, B, in, out, dy.data(), M.data(), T(0), dx.data());
 }
 
 #define FGBDL_INSTANTIATE_DENSE(T)                                                               \
   template Dense<T> dense_init<T>(std::size_t, std::size_t, Engine&);                            \
   template void dense_forward<T>(const Dense<T>&, const xt::xtensor<T, 2>&, xt::xtensor<T, 2>&); \
-  template void dense_backward<T>(Dense<T>&, const xt::xtensor<T, 2>&, const xt::xtensor<T, 2>&, \
-                                  xt::xtensor<T, 2>*);
+  template void dense_backward<T>(Dense<T>&, const xt::xtensor<T, 2>&,                           \
+                                  const xt::xtensor<T, 2>&);                                     \
+  template void dense_backward_input<T>(const xt::xtensor<T, 2>&, const xt::xtensor<T, 2>&,      \
+                                        xt::xtensor<T, 2>&);
 FGBDL_INSTANTIATE_DENSE(float)
 FGBDL_INSTANTIATE_DENSE(double)
 #undef FGBDL_INSTANTIATE_DENSE

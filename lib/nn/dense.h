@@ -41,13 +41,20 @@ Dense<T> dense_init(std::size_t in, std::size_t out, Engine& rng);
 template <class T>
 void dense_forward(const Dense<T>& layer, const xt::xtensor<T, 2>& x, xt::xtensor<T, 2>& y);
 
-// Given dy = dL/dy: dW = x^T dy, db = column sums of dy (both overwritten, not
-// accumulated), and dx = dy W^T unless dx == nullptr (dx must not alias dy).
-// Throws std::invalid_argument on a shape mismatch.
-// (dx is excluded from deducing T, so that dense_backward(layer, x, dy, nullptr) compiles.)
+// The backward pass in two pieces, so that the input's gradient can be sent
+// back through another matrix than W (feedback alignment passes a fixed
+// random B of W's shape):
+//   dense_backward        dW = x^T dy, db = column sums of dy (both
+//                         overwritten, not accumulated);
+//   dense_backward_input  dx = dy M^T for any M [in, out]; with M = layer.W
+//                         it is dL/dx. dx is resized only when its shape is
+//                         not [B, in]; it must not alias dy.
+// Both throw std::invalid_argument on a shape mismatch.
 template <class T>
-void dense_backward(Dense<T>& layer, const xt::xtensor<T, 2>& x, const xt::xtensor<T, 2>& dy,
-                    typename Dense<T>::Matrix* dx);
+void dense_backward(Dense<T>& layer, const xt::xtensor<T, 2>& x, const xt::xtensor<T, 2>& dy);
+template <class T>
+void dense_backward_input(const xt::xtensor<T, 2>& M, const xt::xtensor<T, 2>& dy,
+                          xt::xtensor<T, 2>& dx);
 
 }  // namespace fgbdl
 

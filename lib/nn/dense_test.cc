@@ -41,7 +41,8 @@ TEST(Dense, BackwardMatchesHandComputedValues) {
   const xt::xtensor<double, 2> x = {{1, 2}, {-1, 0}};
   const xt::xtensor<double, 2> dy = {{1, -1, 2}, {0, 3, 1}};
   xt::xtensor<double, 2> dx;
-  dense_backward(layer, x, dy, &dx);
+  dense_backward(layer, x, dy);
+  dense_backward_input(layer.W, dy, dx);
   // dW = x^T dy: row 1 = 1*[1,-1,2] + (-1)*[0,3,1] = [1,-4,1]; row 2 = 2*[1,-1,2] = [2,-2,4].
   const xt::xtensor<double, 2> dW = {{1, -4, 1}, {2, -2, 4}};
   // db = column sums of dy = [1, 2, 3].
@@ -54,16 +55,28 @@ TEST(Dense, BackwardMatchesHandComputedValues) {
   EXPECT_EQ(dx, expected_dx);
 }
 
-TEST(Dense, BackwardOverwritesGradientsAndSkipsNullDx) {
+TEST(Dense, BackwardOverwritesGradients) {
   Dense<double> layer = layer_2x3();
   const xt::xtensor<double, 2> x = {{1, 2}, {-1, 0}};
   const xt::xtensor<double, 2> dy = {{1, -1, 2}, {0, 3, 1}};
-  dense_backward(layer, x, dy, nullptr);
-  dense_backward(layer, x, dy, nullptr);  // a second call must not add up
+  dense_backward(layer, x, dy);
+  dense_backward(layer, x, dy);  // a second call must not add up
   const xt::xtensor<double, 2> dW = {{1, -4, 1}, {2, -2, 4}};
   const xt::xtensor<double, 1> db = {1, 2, 3};
   EXPECT_EQ(layer.dW, dW);
   EXPECT_EQ(layer.db, db);
+}
+
+// The input's gradient through another matrix M of W's shape is dy M^T,
+// and with M = W it is the layer's own dL/dx.
+TEST(Dense, BackwardInputUsesTheGivenMatrix) {
+  const xt::xtensor<double, 2> dy = {{1, -1, 2}, {0, 3, 1}};
+  const xt::xtensor<double, 2> M = {{2, 0, 1}, {0, -1, 0}};
+  xt::xtensor<double, 2> dx;
+  dense_backward_input(M, dy, dx);
+  // Row 1: [1*2 + 0 + 2*1, 0 + (-1)(-1) + 0] = [4, 1]; row 2: [0 + 0 + 1, -3] = [1, -3].
+  const xt::xtensor<double, 2> expected = {{4, 1}, {1, -3}};
+  EXPECT_EQ(dx, expected);
 }
 
 TEST(Dense, OutputsAreReusedWhenShapesMatch) {
@@ -71,12 +84,14 @@ TEST(Dense, OutputsAreReusedWhenShapesMatch) {
   Dense<float> layer = dense_init<float>(30, 300, rng);
   xt::xtensor<float, 2> x = xt::ones<float>({128, 30}), y, dy = xt::ones<float>({128, 300}), dx;
   dense_forward(layer, x, y);
-  dense_backward(layer, x, dy, &dx);
+  dense_backward(layer, x, dy);
+  dense_backward_input(layer.W, dy, dx);
   const float* y_data = y.data();
   const float* dx_data = dx.data();
   const float* dW_data = layer.dW.data();
   dense_forward(layer, x, y);
-  dense_backward(layer, x, dy, &dx);
+  dense_backward(layer, x, dy);
+  dense_backward_input(layer.W, dy, dx);
   EXPECT_EQ(y.data(), y_data);
   EXPECT_EQ(dx.data(), dx_data);
   EXPECT_EQ(layer.dW.data(), dW_data);
@@ -90,8 +105,10 @@ TEST(Dense, ShapeMismatchesThrowWithExpectedAndActualShapes) {
             "dense_forward: x has shape [4, 5], expected [*, 2]");
   const xt::xtensor<double, 2> x = xt::zeros<double>({4, 2});
   const xt::xtensor<double, 2> dy_bad = xt::zeros<double>({4, 2});
-  EXPECT_EQ(invalid_argument_message([&] { dense_backward(layer, x, dy_bad, &dx); }),
+  EXPECT_EQ(invalid_argument_message([&] { dense_backward(layer, x, dy_bad); }),
             "dense_backward: dy has shape [4, 2], expected [4, 3]");
+  EXPECT_EQ(invalid_argument_message([&] { dense_backward_input(layer.W, dy_bad, dx); }),
+            "dense_backward_input: dy has shape [4, 2], expected [*, 3]");
   layer.b = xt::zeros<double>({2});
   EXPECT_EQ(invalid_argument_message([&] { dense_forward(layer, x, y); }),
             "dense_forward: b has shape [2], expected [3]");
@@ -148,7 +165,8 @@ RC_GTEST_PROP(Dense, DenseBackwardMatchesFiniteDifferences, ()) {
     dense_forward(layer, x, y);
     return dot(G, y);
   };
-  dense_backward(layer, x, G, &dx);
+  dense_backward(layer, x, G);
+  dense_backward_input(layer.W, G, dx);
   const double h = 1e-6, tol = 1e-6;
   RC_ASSERT(max_abs_diff(dx, central_difference(x, loss, h)) <= tol);
   RC_ASSERT(max_abs_diff(layer.dW, central_difference(layer.W, loss, h)) <= tol);
@@ -171,8 +189,10 @@ RC_GTEST_PROP(Dense, FloatLayerAgreesWithDoubleLayer, ()) {
   xt::xtensor<float, 2> yf, dxf;
   dense_forward(d, x, y);
   dense_forward(f, xf, yf);
-  dense_backward(d, x, dy, &dx);
-  dense_backward(f, xf, dyf, &dxf);
+  dense_backward(d, x, dy);
+  dense_backward_input(d.W, dy, dx);
+  dense_backward(f, xf, dyf);
+  dense_backward_input(f.W, dyf, dxf);
   // Sums of <= 40 products of values in [-1, 1] (plus float input rounding):
   // error <= ~40 * 3 * 2^-24 ~ 1e-5.
   const double tol = 1e-5;

@@ -189,7 +189,7 @@ TEST(Softmax, DenseSoftmaxModelLearnsSeparableClasses) {
     }
     if (t == 300) break;
     softmax_backward(s, ds, dz);
-    dense_backward(layer, x, dz, nullptr);
+    dense_backward(layer, x, dz);
     adam.step(std::vector{param(layer.W, layer.dW), param(layer.b, layer.db)});
   }
   EXPECT_LE(objective, -0.9);

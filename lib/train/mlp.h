@@ -1,0 +1,62 @@
+// A stack of dense layers with ReLUs between them: the multi-layer
+// perceptrons of the paper's networks (the Section 2 parity network, the
+// Section 5 end-to-end and multi-class networks, the Section 4
+// auto-encoder), forward and backward side by side.
+//
+// Layer l maps widths[l] -> widths[l + 1]: z_l = a_{l-1} W_l + b_l with
+// a_{-1} = x, and a_l = relu(z_l) where relu_after[l] is set, a_l = z_l
+// otherwise. The output is z_{L-1}. Initialization as lib/nn/dense.h
+// (truncated normal, std 1/sqrt(fan_in); biases 0), layer by layer from one
+// engine.
+//
+// Shapes (B = batch): x [B, widths[0]], z_l and a_l [B, widths[l + 1]],
+// output and doutput [B, widths.back()].
+#ifndef LIB_TRAIN_MLP_H_
+#define LIB_TRAIN_MLP_H_
+
+#include <cstddef>
+#include <vector>
+
+#include "lib/core/rng.h"
+#include "lib/core/tensor.h"
+#include "lib/nn/dense.h"
+#include "lib/train/model.h"
+
+namespace fgbdl {
+
+class Mlp {
+ public:
+  Mlp() = default;
+  // A ReLU after every layer but the last.
+  Mlp(const std::vector<std::size_t>& widths, Engine& init);
+  // A ReLU after layer l where relu_after[l] (one flag per layer).
+  Mlp(const std::vector<std::size_t>& widths, const std::vector<bool>& relu_after, Engine& init);
+
+  // The forward pass on x; returns the output (kept for backward()).
+  const Matrix& forward(const Matrix& x);
+  // The forward pass into `out` without touching the training buffers.
+  void predict(const Matrix& x, Matrix& out) const;
+  // d loss / d output, to be filled by the caller after forward(); shaped
+  // like the output.
+  Matrix& doutput();
+  // Back-propagates doutput() to every layer's dW and db; x is the input of
+  // the last forward().
+  void backward(const Matrix& x);
+
+  // W1, b1, W2, b2, ... (numbered from 1, input side first).
+  std::vector<Parameter> parameters();
+  std::vector<Dense<float>>& layers() { return layers_; }
+  const std::vector<Dense<float>>& layers() const { return layers_; }
+  const Matrix& output() const { return z_.back(); }
+  // The activation a_l of the last forward().
+  const Matrix& activation(std::size_t l) const { return relu_after_[l] ? a_[l] : z_[l]; }
+
+ private:
+  std::vector<Dense<float>> layers_;
+  std::vector<bool> relu_after_;
+  std::vector<Matrix> z_, a_, dz_, da_;
+};
+
+}  // namespace fgbdl
+
+#endif  // LIB_TRAIN_MLP_H_
