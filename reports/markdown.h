@@ -45,7 +45,7 @@ struct Claim {
   std::string source;  // file:line of the block
 };
 
-// Target stem of a claim id (DESIGN.md conventions): "E3.1-SNR" -> "e3_1_snr".
+// Target stem of a claim id (paper/design.md, Conventions): "E3.1-SNR" -> "e3_1_snr".
 std::string stem(absl::string_view id);
 
 struct Block {

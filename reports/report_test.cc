@@ -1351,7 +1351,7 @@ TEST(Paper, Section2TextHasTheFiveClaimsAndPlacesItsFigures) {
 
 // The literate text of Section 3 names its four claims, their tests and
 // figures, places the Section 3 figures and has the Section 3 rows of the
-// discrepancy table of CLAIMS.md.
+// discrepancy table.
 TEST(Paper, Section3TextHasTheFourClaimsAndPlacesItsFigures) {
   const Text text = read_text("sec3_decomposition.md");
   std::map<std::string, Claim> claims = text.claims;

@@ -1,5 +1,5 @@
 // main() of the package's Google Benchmark binaries (the *_bench targets):
-// BENCHMARK_MAIN with the package's contract for bad input (DESIGN.md).
+// BENCHMARK_MAIN with the package's contract for bad input (paper/design.md).
 // Google Benchmark 1.7.1 (Debian libbenchmark-dev) alone exits 1 on an
 // unknown flag or a number it cannot parse (two stderr lines), and exits 0
 // after a --benchmark_format it does not know (usage on stdout), a filter

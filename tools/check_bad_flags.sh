@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Drives one binary with bad command lines and checks the package's contract
-# for bad input (DESIGN.md): exit code 2, exactly one line on stderr naming
+# for bad input (paper/design.md): exit code 2, exactly one line on stderr naming
 # the offending flag, and nothing written to the output directory.
 #
 #   check_bad_flags.sh BINARY 'FLAG|ARGS...' ...

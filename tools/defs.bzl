@@ -1,7 +1,7 @@
 """Bazel glue of the package (Bazel 4.2.3): experiment runs, claim verdicts
 and the report, each as a build action so that Bazel caches them
 (--disk_cache), runs them side by side (--jobs) and can send them to a
-cluster (--remote_executor). DESIGN.md, "Data flow".
+cluster (--remote_executor). paper/design.md, "Data flow".
 
   experiment_run(name, binary, args)  one (experiment, config, seed) run:
       `binary --out=<declared directory> --profile=<profile> <args>`.

@@ -1,4 +1,4 @@
-// Theorem 1 of the paper (Section 2; CLAIMS.md T1) at a fixed random
+// Theorem 1 of the paper (Section 2; T1 in paper/sec2_parity.md) at a fixed random
 // network: the exact variance of the gradient over all 2^d parities, for the
 // square and the hinge loss, against the bound G(w)^2 / 2^d, for d = 2..14.
 // One run per seed; results in <out>/t1_variance/fixed_net/seed-<S>/ with

@@ -1,4 +1,4 @@
-// Theorem 1 of the paper (Section 2; CLAIMS.md T1) at a fixed random
+// Theorem 1 of the paper (Section 2; T1 in paper/sec2_parity.md) at a fixed random
 // network: the exact gradient variance over all 2^d parities of {±1}^d, for
 // the square and the hinge loss, next to G(w)^2 = E_x ||d p / dw||^2 and the
 // theorem's bound G(w)^2 / 2^d.

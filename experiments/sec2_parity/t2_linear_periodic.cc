@@ -1,4 +1,4 @@
-// Theorem 2 of the paper (Section 2, after Shamir 2016; CLAIMS.md T2):
+// Theorem 2 of the paper (Section 2, after Shamir 2016; T2 in paper/sec2_parity.md):
 // linear-periodic targets cos(<v*, x>), ||v*|| = r, x ~ N(0, I_d), square loss.
 //   * For every d in --d: the variance over v* of the loss gradient of a
 //     seeded random two-layer ReLU network, Monte Carlo without finite-sample

@@ -1,4 +1,4 @@
-// Theorem 2 of the paper (Section 2, after Shamir 2016; CLAIMS.md T2):
+// Theorem 2 of the paper (Section 2, after Shamir 2016; T2 in paper/sec2_parity.md):
 // for targets h_v(x) = cos(<v, x>) with ||v|| = r, x ~ N(0, I_d) and the
 // square loss, the gradient carries exponentially little information about
 // v: Var(H, F, w) <= O(exp(-Omega(d)) + exp(-Omega(r))). The paper has no

@@ -1,6 +1,6 @@
 // The signal-to-noise ratio of the gradient at random initialization, for
 // the weights of N1's last layer in the tuple experiment: the paper's
-// Section 3.1, Figure 5 (CLAIMS.md E3.1-SNR), in float64.
+// Section 3.1, Figure 5 (E3.1-SNR in paper/sec3_decomposition.md), in float64.
 //
 // Parameters: N1's last layer "score" (dense 100 -> 1), theta = [W (100), b].
 // The headline columns use W only: the paper speaks of "the weights of the
@@ -28,7 +28,7 @@
 //   dec_objective:  e2e + dec                          (the E3.1 training
 //                                                      objective; extra column)
 //
-// Two definitions of the snr (CLAIMS.md E3.1-SNR and Discrepancies):
+// Two definitions of the snr (paper/sec3_decomposition.md: E3.1-SNR and its differences table):
 //   paper:  g per tuple; signal = ||E g||^2, noise = E ||g - E g||^2,
 //           snr = signal / noise.
 //   script: g_b = mean gradient of a batch of B = batch_script tuples, nb

@@ -1,5 +1,5 @@
 // The model, the objective and the two gradient estimators of the paper's
-// "stocks" experiment (Section 3.2, Figure 4, equations 2 and 3; CLAIMS.md
+// "stocks" experiment (Section 3.2, Figure 4, equations 2 and 3; paper/sec3_decomposition.md
 // E3.2 and C3.3).
 //
 // Model: N_w(x) = softmax(A x + b), w = (A, b), A [k, d], b [k]: a

@@ -1,5 +1,5 @@
 // Training for the paper's "stocks" experiment (Section 3.2, Figure 4;
-// CLAIMS.md E3.2): the model N_w(x) = softmax(A x + b) of stocks_model.h
+// paper/sec3_decomposition.md E3.2): the model N_w(x) = softmax(A x + b) of stocks_model.h
 // trained with the end-to-end or the decomposition gradient estimator.
 //
 // Settings as the paper and its script (dec_vs_e2e_stocks.py): d = 1000,

@@ -1,6 +1,6 @@
 // The three flags of E3.1's binaries (e3_1_tuples, e3_1_snr) that choose
-// between the paper and the authors' script where they differ (CLAIMS.md,
-// Discrepancies: E3.1 rasterizer, E3.1 tuple label, E3.1 network):
+// between the paper and the authors' script where they differ (paper/sec3_decomposition.md,
+// rows E3.1 rasterizer, E3.1 tuple label, E3.1 network):
 //   --rasterizer=paper|script   --tuple_label=product|script
 //   --conv_init=fan_in|script
 #ifndef EXPERIMENTS_SEC3_DECOMPOSITION_TUPLE_FLAGS_H_

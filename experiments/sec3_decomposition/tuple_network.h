@@ -1,5 +1,5 @@
 // The networks of the paper's Section 3 experiment "decomposition versus
-// end-to-end" (CLAIMS.md E3.1, paper Section 3.1 and Figure 3), as the
+// end-to-end" (E3.1 in paper/sec3_decomposition.md; paper Section 3.1, Figure 3), as the
 // authors' script tuple_rect.py builds them.
 //
 // N1 maps one 28 x 28 line image to a score; it is shared by the k images
@@ -31,7 +31,7 @@
 // The decomposition objective is the end-to-end one plus the image-level
 // hinge averaged over all B*k images, with weight 1: the script minimizes
 // all_loss = loss['e2e'] + loss['dec'] with both terms tf.reduce_mean, and
-// the paper (CLAIMS.md E3.1) says decomposition "also" minimizes the image
+// the paper (paper/sec3_decomposition.md, E3.1) says decomposition "also" minimizes the image
 // losses. Averaging over images (not summing over the k of a tuple) keeps
 // the image term's weight independent of k, as in the script. N2 is trained
 // in both cases; the reported accuracy is always the tuple accuracy of N2.

@@ -1,5 +1,5 @@
 // Training the tuple networks of experiment E3.1 (paper Section 3.1,
-// Figure 3; CLAIMS.md E3.1): end-to-end or with decomposition, Adam as the
+// Figure 3; paper/sec3_decomposition.md): end-to-end or with decomposition, Adam as the
 // authors' script (learning rate 1e-3, beta1 0.9, beta2 0.99, eps 1e-5),
 // batches of 200 fresh tuples, tuple accuracy on held-out tuples every 100
 // steps; with checkpoints, so that a long run resumes where it stopped and

@@ -1,5 +1,5 @@
 // The figure c4_conditioning (paper Section 4, Theorem 3 (c) and Appendix
-// A.6; CLAIMS.md T3, A6, E4.1.3): condition numbers against the curve
+// A.6; paper/sec4_conditioning.md T3, A6, E4.1.3): condition numbers against the curve
 // length n. For each n: S_11^2 / S_nn^2 of W (fully connected encoder), the
 // condition number of the 3x3 patch second moment C under the paper's, the
 // script's and Appendix A.6's curves (unit slope changes; lib/data/curves.h)

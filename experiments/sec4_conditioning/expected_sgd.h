@@ -1,5 +1,5 @@
 // SGD on the fully connected encoder of Section 4.1 and its expectation
-// (paper Lemma 2 and Theorem 3; CLAIMS.md L2, T3).
+// (paper Lemma 2 and Theorem 3; L2, T3 in paper/sec4_conditioning.md).
 //
 // Problem: min_U E_f ||W^{-1} f - U f||^2 / 2 over n x n matrices U, with
 // f = W p (lib/data/curves.h), i.e. the per-sample loss ||p - U f||^2 / 2.

@@ -1,4 +1,4 @@
-// Conditioning of the Section 4 problems as functions of n (CLAIMS.md T3(c),
+// Conditioning of the Section 4 problems as functions of n (paper/sec4_conditioning.md T3(c),
 // A6 and the whitening of E4.1.3; the figure c4_conditioning):
 // - cond_W: S_11^2 / S_nn^2 of W, the condition number that governs SGD on
 //   the fully connected encoder (Theorem 3);

@@ -1,5 +1,5 @@
 // The four learners of the paper's Section 4.1 experiments (Figure 6;
-// CLAIMS.md E4.1.1-E4.1.4), which learn the encoding of a piecewise-linear
+// paper/sec4_conditioning.md E4.1.1-E4.1.4), which learn the encoding of a piecewise-linear
 // curve f in R^n (lib/data/curves.h: f = W p, p = U f with U = W^{-1} the
 // convolution with [1, -2, 1], Lemma 1), and their training in float32.
 //
@@ -91,7 +91,7 @@ struct PwlSettings {
   std::int64_t curves_recorded = 2;
 };
 
-// The scripts' settings (PWL_fail1.py and CLAIMS.md): steps 50 000 (fc,
+// The scripts' settings (PWL_fail1.py and paper/sec4_conditioning.md): steps 50 000 (fc,
 // conv), 500 (conv_whitened), 10 000 (autoencoder); batch 100, 10 for
 // conv_whitened; Adam learning rates 1e-4, 0.05, 0.99, 1e-3.
 std::int64_t pwl_script_steps(PwlEncoder e);
@@ -99,7 +99,7 @@ std::int64_t pwl_script_batch(PwlEncoder e);
 double pwl_script_adam_lr(PwlEncoder e);
 // The curves an encoder is trained on: "paper" -> kPaper for all; "script"
 // -> kScript, and kScriptContinuous for the autoencoder (the script's
-// continuous kinks, CLAIMS.md Discrepancies "Section 4 data").
+// continuous kinks, paper/sec4_conditioning.md, row "Section 4 data").
 CurveDistribution pwl_curve_distribution(PwlEncoder e, bool script_data);
 
 // SGD learning rate of the autoencoder when none is given: 1e-4, a tenth of

@@ -1,5 +1,5 @@
 // The four ways of learning a step-function target of the paper's Section 5,
-// "Flat activations" (Figure 7; CLAIMS.md E5.2 to E5.5), and their training.
+// "Flat activations" (Figure 7; paper/sec5_flat.md E5.2 to E5.5), and their training.
 //
 // The target is y = u(v*^T x + b*) with u a step function of known
 // thresholds (lib/data/step_targets.h). The approaches, as the authors'

@@ -1,4 +1,4 @@
-// Conditioning of the Section 4 learning problems (CLAIMS.md T3, A6, E4.1.3):
+// Conditioning of the Section 4 learning problems (paper/sec4_conditioning.md T3, A6, E4.1.3):
 // the 3-tap patch matrix of a set of curves and its second moment C (the
 // matrix whose condition number governs gradient descent on the
 // convolutional problem, Appendix A.6), condition numbers of symmetric PSD

@@ -2,7 +2,7 @@
 //
 // Used for the exponential decays of the gradient variance in Section 2 of
 // the paper (Theorem 1: Var <= G^2 2^-d, a log2-rate of -1 per bit; Theorem
-// 2: Var decays exponentially in the radius r; CLAIMS.md T1, T2).
+// 2: Var decays exponentially in the radius r; paper/sec2_parity.md T1, T2).
 //
 // Model: log2(y_i) = intercept + rate * x_i + e_i, fitted by (optionally
 // weighted) least squares, minimising sum_i w_i (log2 y_i - intercept -

@@ -1,6 +1,6 @@
 // The gradient variance of Theorem 1 (paper Section 2, "Parities and
-// Linear-Periodic Functions"; CLAIMS.md T1) and of Theorem 2 (Shamir 2016,
-// linear-periodic targets; CLAIMS.md T2).
+// Linear-Periodic Functions"; claim T1) and of Theorem 2 (Shamir 2016,
+// linear-periodic targets; claim T2; both in paper/sec2_parity.md).
 //
 // For a family H of targets h and a predictor p_w with per-sample gradient
 // g(x) = d p_w(x) / dw,

@@ -49,7 +49,7 @@ TwoLayerNet two_layer_net_from(const Layer& layer1, const Layer& layer2) {
   return net;
 }
 
-// The initialization of CLAIMS.md E2.1 (and lib/nn's dense_init): weights
+// The initialization of E2.1 in paper/sec2_parity.md (and lib/nn's dense_init): weights
 // from a normal with std 1/sqrt(fan_in) truncated at 2 std, biases 0. Draws
 // W (row-major) then a, from `rng`.
 TwoLayerNet init_two_layer_net(std::size_t d, std::size_t h, Engine& rng);

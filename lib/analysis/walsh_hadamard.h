@@ -2,7 +2,7 @@
 // Fourier expansion of functions of d bits in the parity basis.
 //
 // Paper: Section 2 ("Parities"), the parities chi_S of C2.2 and the variance
-// bound of Theorem 1 (claim ids C2.2 and T1 in CLAIMS.md). For parities the
+// bound of Theorem 1 (claim ids C2.2 and T1 in paper/sec2_parity.md). For parities the
 // vectors E_x[chi_S(x) g(x)] over all 2^d sets S are the WHT of g, and
 // Parseval's identity sum_S ||E[chi_S g]||^2 = E_x ||g(x)||^2 is what makes
 // the gradient variance 2^-d small.

@@ -2,7 +2,7 @@
 //
 // float32 (`Matrix`, `Vector`) for training, as the paper's experiments;
 // float64 (`MatrixD`, `VectorD`) where a claim is about exact identities or
-// about values below float32 resolution (DESIGN.md, Numerics). All tensors
+// about values below float32 resolution (paper/design.md, Numerics). All tensors
 // are row-major and contiguous, so their storage can be handed to BLAS.
 #ifndef LIB_CORE_TENSOR_H_
 #define LIB_CORE_TENSOR_H_

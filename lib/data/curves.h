@@ -1,5 +1,5 @@
 // Piecewise-linear curves of the paper's Section 4.1 ("Vector-valued
-// encoding of piecewise-linear curves"; CLAIMS.md Section 4, C4.0, L1):
+// encoding of piecewise-linear curves"; paper/sec4_conditioning.md, C4.0, L1):
 //   f(x) = sum_{i=1..k} a_i [x - theta_i]_+,
 // sampled at n points, and their encoding p in R^n, which is linear in f:
 // f = W p with W_ij = [i - j + 1]_+ (1-based), and p = U f with U = W^{-1}
@@ -8,20 +8,20 @@
 // Grid convention. With p_j = sum_i a_i 1[theta_i = j] (0-based j) and
 // f = W p, row r (0-based) of f is f(x) at x = r + 1, i.e. the curve is
 // sampled at the paper's x in [n] = {1, .., n} with kinks theta in
-// {0, .., n-1}: f_r = sum_i a_i [r + 1 - theta_i]_+. (CLAIMS.md writes
-// x = 0 .. n-1; with that grid f = W p would be off by one sample.) The
+// {0, .., n-1}: f_r = sum_i a_i [r + 1 - theta_i]_+. (Sampled at
+// x = 0 .. n-1 instead, f = W p would be off by one sample.) The
 // authors' script PWL_fail1.py builds f = p W^T on the same grid (its
 // `create_data`), so its curves are on this grid too.
 //
-// Four distributions of (theta, a) (CLAIMS.md, Discrepancies "Section 4 data",
+// Four distributions of (theta, a) (paper/sec4_conditioning.md, row "Section 4 data",
 // and A6):
 // - kPaper: theta_1..k uniform without replacement in {0, .., n-1},
 //   a_i i.i.d. U[-1, 1].
 // - kAppendix (Appendix A.6, the setting of its Theta(n^3) argument for the
-//   3-tap patches, CLAIMS.md A6): the paper's kinks (theta_1..k uniform
+//   3-tap patches, A6 in paper/sec4_conditioning.md): the paper's kinks (theta_1..k uniform
 //   without replacement in {0, .., n-1}) with unit slope changes, a_i i.i.d.
-//   uniform on {-1, +1}. CLAIMS.md does not spell the appendix's "+-1 slopes"
-//   out; this is the reading in which every kink changes the slope by +-1
+//   uniform on {-1, +1}. Of the readings of the appendix's "+-1 slopes",
+//   this is the one in which every kink changes the slope by +-1
 //   (so every slope of the curve is an integer in [-k, k], and the second
 //   difference [1, -2, 1] . patch is +-1 at a kink and 0 elsewhere, the
 //   quantity the appendix's bound lambda_3 <= O(k/n) counts).

@@ -1,5 +1,5 @@
 // Line images and their tuples: the data of the paper's Section 3
-// experiment "decomposition versus end-to-end" (CLAIMS.md E3.1, Figures 2
+// experiment "decomposition versus end-to-end" (paper/sec3_decomposition.md E3.1, Figures 2
 // and 3; also E3.1-SNR, Figure 5).
 //
 // One image is 28 x 28, all 0 except a straight segment of 1s. Drawn, in
@@ -23,7 +23,7 @@
 //   product (default, the paper's):  prod_j y_j;
 //   script:  +1 iff the number of images with theta < pi/2 is odd, which is
 //            prod_j y_j for odd k and -prod_j y_j for even k (the same
-//            problem with the classes swapped; CLAIMS.md, Discrepancies).
+//            problem with the classes swapped; paper/sec3_decomposition.md, differences).
 // Both are balanced: P(label = +1) = 1/2 exactly for every k.
 //
 // The paper's script generates a fixed pool of 500 000 tuples and cycles

@@ -1,5 +1,5 @@
 // Step-function targets: the data of the paper's Section 5, "Flat
-// activations" (experiments E5.2 to E5.5, Figure 7; CLAIMS.md Section 5).
+// activations" (experiments E5.2 to E5.5, Figure 7; paper/sec5_flat.md).
 //
 // The target is y(x) = u(v*^T x + b*), where u is a non-decreasing step
 // function that rounds down to the nearest of known thresholds

@@ -1,5 +1,5 @@
 // The "stocks" problem of the paper's Section 3.2 (Figure 4, equations 2
-// and 3; CLAIMS.md E3.2 and C3.3): a toy model of learning to pick a good
+// and 3; paper/sec3_decomposition.md E3.2 and C3.3): a toy model of learning to pick a good
 // stock from noisy returns, where the end-to-end signal is the observed
 // return vector z and the decomposition signal is the label of the best one.
 //

@@ -1,6 +1,6 @@
 // Results of one experiment run: metrics.csv plus manifest.json.
 //
-// Layout (DESIGN.md, Data flow): <root>/<claim>/<config>/seed-<S>/ holds
+// Layout (paper/design.md, Data flow): <root>/<claim>/<config>/seed-<S>/ holds
 //   metrics.csv    a header line of column names, then rows of numbers;
 //   manifest.json  one flat JSON object: claim, config, seed, profile,
 //                  status ("complete" or "diverged"), diverged_step,
@@ -98,7 +98,7 @@ std::string compiler_version();
 std::string blas_config();
 int blas_threads();
 // Sets the number of OpenBLAS threads of this process. Experiment binaries
-// use one (DESIGN.md: parallelism comes from running runs side by side).
+// use one (paper/design.md, Numerics: parallelism comes from running runs side by side).
 void set_blas_threads(int threads);
 double peak_rss_mib();
 

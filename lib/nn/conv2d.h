@@ -1,6 +1,6 @@
 // 2-D convolution, SAME zero padding, stride 1: y = conv(x, W) + b.
 //
-// The convolutions of the Section 3 tuple network N1 (CLAIMS.md E3.1, paper
+// The convolutions of the Section 3 tuple network N1 (paper/sec3_decomposition.md E3.1, paper
 // Figure 3): conv 5x5, 1 -> 16 channels, then conv 5x5, 16 -> 16 channels,
 // both SAME, as tf.nn.conv2d(x, W, strides=[1, 1, 1, 1], padding='SAME') in
 // the authors' script tuple_rect.py. Like TensorFlow's conv2d this is a

@@ -78,7 +78,7 @@ TEST(Convergence, ReluNetworkWithHingeAndAdamLearnsXor) {
   }
 }
 
-// DESIGN.md, Numerics: same seed, same binary, same thread count give
+// paper/design.md, Numerics: same seed, same binary, same thread count give
 // bit-identical results. Two runs of 200 SGD steps from one seed must agree
 // exactly; a different seed must not.
 TEST(Convergence, TrainingIsBitIdenticalForTheSameSeed) {

@@ -1,7 +1,7 @@
 // Dense (fully connected) layer: y = x W + b.
 //
 // Used by every network of the paper: the Section 2 parity network (dense
-// d -> 10d with ReLU, then dense 10d -> 1; CLAIMS.md E2.1) and the networks of
+// d -> 10d with ReLU, then dense 10d -> 1; E2.1 in paper/sec2_parity.md) and the networks of
 // the later sections. Initialization follows the paper's scripts (TensorFlow's
 // truncated_normal with stddev 1/sqrt(fan_in), biases zero).
 //

@@ -1,6 +1,6 @@
 // 2x2 max-pooling with stride 2, SAME padding.
 //
-// The pooling of the Section 3 tuple network N1 (CLAIMS.md E3.1): after each
+// The pooling of the Section 3 tuple network N1 (E3.1 in paper/sec3_decomposition.md): after each
 // convolution, tf.nn.max_pool(x, ksize=[1, 2, 2, 1], strides=[1, 2, 2, 1],
 // padding='SAME') in the authors' script tuple_rect.py; 28 -> 14 -> 7.
 //   y[n, i, j, c] = max_{a, b in {0, 1}} x[n, 2i + a, 2j + b, c]

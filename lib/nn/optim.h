@@ -1,4 +1,4 @@
-// Optimizers: plain SGD (Section 2 of the paper, CLAIMS.md E2.1: learning
+// Optimizers: plain SGD (Section 2 of the paper, paper/sec2_parity.md E2.1: learning
 // rate 0.01) and Adam exactly as TensorFlow 1's tf.train.AdamOptimizer, which
 // the paper's scripts use in Sections 3 to 5 (E3.1, E3.2, E4.1.x, E5.x).
 // Adam: Kingma and Ba, "Adam: A method for stochastic optimization", ICLR

@@ -1,6 +1,6 @@
 // Rectified linear unit, a = [z]_+ = max(z, 0), applied elementwise.
 //
-// The hidden activation of the Section 2 parity network (CLAIMS.md E2.1,
+// The hidden activation of the Section 2 parity network (paper/sec2_parity.md E2.1,
 // dense d -> 10d ReLU) and of the later sections' networks.
 //
 // Shapes (any [B, n]): z, a, da, dz all have the shape of z.

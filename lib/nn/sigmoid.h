@@ -1,7 +1,7 @@
 // Logistic sigmoid, s = 1 / (1 + exp(-z)), applied elementwise.
 //
 // Used by the later sections of the paper: the sigmoid over the k image
-// scores at the input of N2 in the Section 3 tuple experiment (CLAIMS.md
+// scores at the input of N2 in the Section 3 tuple experiment (paper/sec3_decomposition.md
 // E3.1), and the smooth steps of the Section 5 non-flat approximation (E5.2).
 //
 // Shapes (any [B, n]): z, s, ds, dz all have the shape of z.

@@ -1,7 +1,7 @@
 // Row-wise softmax, s_r = exp(z_r) / sum_l exp(z_r,l), for each row r.
 //
 // Used by the Section 3 "stocks" experiment of the paper (Section 3.2,
-// Figure 4, equations 2 and 3; CLAIMS.md E3.2 and C3.3): the model is
+// Figure 4, equations 2 and 3; paper/sec3_decomposition.md E3.2, C3.3): the model is
 // N_w(x) = softmax(A x + b), a distribution over k outputs, and the Section 5
 // multi-class model (E5.4) ends in a softmax over the step values.
 //

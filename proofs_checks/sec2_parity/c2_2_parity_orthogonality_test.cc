@@ -1,4 +1,4 @@
-// C2.2 (paper Section 2; CLAIMS.md C2.2): under the uniform distribution
+// C2.2 (paper Section 2; paper/sec2_parity.md C2.2): under the uniform distribution
 // on {±1}^d the 2^d parities chi_S(x) = prod_{i in S} x_i are orthonormal,
 // E_x[chi_S chi_S'] = 1[S = S'].
 //

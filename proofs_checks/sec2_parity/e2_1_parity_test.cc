@@ -78,7 +78,7 @@ TEST(E2_1, RunsAreDeterministicGivenTheSeed) {
 }
 
 // A learning rate far past stability (0.01 is the paper's) is recorded as diverged at its step,
-// not a crash (DESIGN.md, Bad input and failures).
+// not a crash (paper/design.md, Bad input and failures).
 TEST(E2_1, ADivergingRunIsRecordedWithItsStep) {
   ParitySettings s;
   s.d = 5;

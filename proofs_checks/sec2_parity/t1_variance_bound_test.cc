@@ -1,4 +1,4 @@
-// T1 (paper Theorem 1, Section 2; CLAIMS.md T1):
+// T1 (paper Theorem 1, Section 2; paper/sec2_parity.md T1):
 //   Var(H, F, w) <= G(w)^2 / |H|
 // for an orthogonal family H with E[h^2] <= 1, the square loss or the hinge
 // loss with h ∈ {±1}, and G(w)^2 = E_x ||d p_w(x)/dw||^2; with C2.2, over all

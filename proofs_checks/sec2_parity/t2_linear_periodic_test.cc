@@ -1,4 +1,4 @@
-// T2 (paper Theorem 2, Section 2, after Shamir 2016; CLAIMS.md T2): for
+// T2 (paper Theorem 2, Section 2, after Shamir 2016; paper/sec2_parity.md T2): for
 // targets h_v(x) = cos(<v, x>), ||v|| = r, x ~ N(0, I_d), the square loss and
 // any predictor, Var(H, F, w) <= O(exp(-Omega(d)) + exp(-Omega(r))).
 //
@@ -222,7 +222,7 @@ TEST(T2, SgdStaysAtTheTrivialLossForLargeRadius) {
 }
 
 TEST(T2, SameSeedGivesBitIdenticalResults) {
-  // DESIGN.md: same seed, binary and thread count -> identical bits. A
+  // paper/design.md, Numerics: same seed, binary and thread count -> identical bits. A
   // radius's estimate does not depend on the other radii listed.
   T2VarianceSettings s;
   s.batches = 3;

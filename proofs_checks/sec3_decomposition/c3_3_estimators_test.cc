@@ -1,4 +1,4 @@
-// C3.3 (paper Section 3.2, equations 2 and 3; CLAIMS.md C3.3): the two
+// C3.3 (paper Section 3.2, equations 2 and 3; paper/sec3_decomposition.md C3.3): the two
 // gradient estimators of the "stocks" problem (experiments/sec3_decomposition/
 // stocks_model.h).
 //
@@ -31,7 +31,7 @@
 //   * it is a statement about initialization only: training quickly
 //     correlates the weights with the labels, and after 100 decomposition
 //     steps at k = 1000 the ratio is ~41, not 1000.
-// The claim as CLAIMS.md states it ("at a random initialization ... about k
+// The claim as paper/sec3_decomposition.md states it ("at a random initialization ... about k
 // times larger") holds; the checks below assert it with measured margins and
 // the statements above.
 #include <cmath>

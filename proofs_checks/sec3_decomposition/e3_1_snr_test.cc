@@ -1,4 +1,4 @@
-// E3.1-SNR (paper Section 3.1, Figure 5; CLAIMS.md E3.1-SNR): at random
+// E3.1-SNR (paper Section 3.1, Figure 5; paper/sec3_decomposition.md E3.1-SNR): at random
 // initialization of the E3.1 networks, the signal-to-noise ratio of the
 // gradient of N1's last layer (its weights W) falls with the tuple size k
 // for the end-to-end loss, and for k >= 3 lies below float32 precision,

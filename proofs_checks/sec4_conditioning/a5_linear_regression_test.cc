@@ -1,4 +1,4 @@
-// A5 (paper Appendix A.5; CLAIMS.md A5): gradient descent on linear
+// A5 (paper Appendix A.5; paper/sec4_conditioning.md A5): gradient descent on linear
 // regression, min_w E (x^T w - y)^2 / 2 with C = E x x^T = V D V^T
 // (D_11 >= .. >= D_nn > 0), realizable by w* (y = x^T w*). The gradient is
 // C (w - w*), so GD from w_0 = 0 with step eta has

@@ -1,4 +1,4 @@
-// A6 (paper Appendix A.6; CLAIMS.md A6): the 3x3 second moment C of the
+// A6 (paper Appendix A.6; paper/sec4_conditioning.md A6): the 3x3 second moment C of the
 // patches [f_{t-1}, f_t, f_{t+1}] of random curves has condition number
 // Theta(n^3): lambda_1 >= Omega(n^2) (v = [1,1,1]: the level of a curve is
 // O(n)) and lambda_3 <= O(k/n) (v = [1,-2,1]: the second difference is

@@ -1,11 +1,11 @@
-// C4.0 (paper Section 4.1; CLAIMS.md C4.0): a piecewise-linear curve is a
+// C4.0 (paper Section 4.1; paper/sec4_conditioning.md C4.0): a piecewise-linear curve is a
 // linear function of its encoding: f = W p with W_ij = [i - j + 1]_+
 // (1-based), p_j = sum_i a_i 1[theta_i = j - 1].
 //
 // Grid. The identity holds when the curve f(x) = sum_i a_i [x - theta_i]_+
 // is sampled at x = 1, .., n (the paper's [n]) with kinks theta in
 // {0, .., n-1}: row i of W p is sum_j [i - j + 1]_+ p_j = sum_i a_i [i -
-// theta_i]_+. Sampled at x = 0, .., n-1 (as CLAIMS.md words it) the same
+// theta_i]_+. Sampled at x = 0, .., n-1 (a 0-based reading) the same
 // curve is W p shifted by one sample, f(x) = (W p)_x with x 0-based and
 // (W p)_0 = sum of the a_i with theta_i = 0: not equal to W p. The
 // authors' script builds f = p W^T, i.e. the x = 1..n grid. The package

@@ -1,4 +1,4 @@
-// L1 (paper Lemma 1; CLAIMS.md L1): W is invertible and W^{-1} = U with
+// L1 (paper Lemma 1; paper/sec4_conditioning.md L1): W is invertible and W^{-1} = U with
 // U_ii = U_{i+2,i} = 1, U_{i+1,i} = -2, all else 0; U f is the convolution
 // of f with [1, -2, 1].
 //

@@ -1,4 +1,4 @@
-// L2 (paper Lemma 2; CLAIMS.md L2): SGD on min_U E ||W^{-1} f - U f||^2 / 2
+// L2 (paper Lemma 2; paper/sec4_conditioning.md L2): SGD on min_U E ||W^{-1} f - U f||^2 / 2
 // from U_0 = 0 with learning rate eta, assuming E[p p^T] = lambda I, has
 //   E U_t = eta lambda W^T sum_{i=0}^{t-1} (I - eta lambda W W^T)^i.
 //

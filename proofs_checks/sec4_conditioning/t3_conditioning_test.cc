@@ -1,4 +1,4 @@
-// T3 (paper Theorem 3; CLAIMS.md T3): with W = Q S V^T (S_11 >= .. >= S_nn),
+// T3 (paper Theorem 3; paper/sec4_conditioning.md T3): with W = Q S V^T (S_11 >= .. >= S_nn),
 // lambda as in Lemma 2 and E U_t the mean SGD iterate:
 //   (a) "if eta lambda S_11^2 >= 1 then E U_{t+1} diverges";
 //   (b) otherwise t + 1 <= S_11^2 / (2 S_nn^2) implies

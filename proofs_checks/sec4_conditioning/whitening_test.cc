@@ -1,4 +1,4 @@
-// Whitening (paper Section 4.1, "explicit conditioning"; CLAIMS.md E4.1.3;
+// Whitening (paper Section 4.1, "explicit conditioning"; paper/sec4_conditioning.md E4.1.3-W;
 // PWL_fail1.py `FtoKConvCondTrainer`): multiplying the 3-tap patches by
 // C^{-1/2}, with C their second moment on the training curves, makes the
 // problem's condition number 1.

@@ -1,4 +1,4 @@
-// A7 (the paper's Appendix A.7; CLAIMS.md A7): convergence of the
+// A7 (the paper's Appendix A.7; paper/sec5_flat.md A7): convergence of the
 // forward-only update. If u is non-decreasing, L-Lipschitz and |u| <= c, and
 // ||v*|| <= B, then the update
 //   w_{t+1} = w_t - eta E[(u(w_t^T x) - y) x],   y = u(v*^T x),   w_0 = 0,

@@ -1,4 +1,4 @@
-// Bad command lines (DESIGN.md, "Bad input and failures": every flag is
+// Bad command lines (paper/design.md, "Bad input and failures": every flag is
 // validated; a bad value exits non-zero with one line saying which flag,
 // what was given and what is allowed; nothing is written).
 //

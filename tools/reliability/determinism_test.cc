@@ -1,4 +1,4 @@
-// Determinism (DESIGN.md, Numerics: same seed, same binary, same thread
+// Determinism (paper/design.md, Numerics: same seed, same binary, same thread
 // count: bit-identical results). Every binary of experiments.bzl runs its
 // quick settings twice with seed 1 into fresh dirs and once with seed 2:
 // the two seed-1 runs give byte-identical metrics.csv in every run dir, and

@@ -1,4 +1,4 @@
-// Diverging runs (DESIGN.md, "Bad input and failures": a diverging run
+// Diverging runs (paper/design.md, "Bad input and failures": a diverging run
 // (NaN/Inf) is a result, not a crash: recorded as diverged, with the step).
 // Every binary of experiments.bzl with divergence flags (a learning rate far
 // too large) runs its quick settings with them: it exits 0, every run dir is

@@ -1,4 +1,4 @@
-// Interrupted runs (DESIGN.md, "Bad input and failures": results are
+// Interrupted runs (paper/design.md, "Bad input and failures": results are
 // written to a temporary file and renamed, an interrupted run never leaves a
 // half-written result that the report would read; a long run resumes from
 // its last checkpoint).

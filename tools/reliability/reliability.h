@@ -1,4 +1,4 @@
-// Reliability checks of the experiment binaries (DESIGN.md, "Bad input and
+// Reliability checks of the experiment binaries (paper/design.md, "Bad input and
 // failures"): the list of binaries under test, a child-process runner
 // (fork/exec, timeout, SIGKILL at a chosen moment), and the checkers of a
 // results tree (metrics.csv and manifest.json as lib/io/results.h writes
