@@ -35,39 +35,6 @@ class FlushDenormals {
   unsigned saved_;
 };
 
-StepTarget make_target(const FlatSettings& s, std::uint64_t seed) {
-  Engine rng = derive_engine(seed, kTargetStream);
-  return draw_step_target(static_cast<std::size_t>(s.d), s.thresholds, rng);
-}
-
-std::vector<Dense<float>> make_layers(const FlatSettings& s, const StepTarget& t,
-                                      std::uint64_t seed) {
-  Engine rng = derive_engine(seed, kInitStream);
-  const auto d = static_cast<std::size_t>(s.d), h = static_cast<std::size_t>(s.hidden);
-  std::vector<Dense<float>> layers;
-  switch (s.approach) {
-    case FlatApproach::kApprox:
-    case FlatApproach::kForwardOnly:
-    case FlatApproach::kPlain:
-      layers.push_back(dense_init<float>(d, 1, rng));
-      if (!std::isnan(s.b_init_offset))
-        layers[0].b(0) = static_cast<float>(t.b_star + s.b_init_offset);
-      break;
-    case FlatApproach::kEndToEnd:
-      layers.push_back(dense_init<float>(d, h, rng));
-      layers.push_back(dense_init<float>(h, h, rng));
-      layers.push_back(dense_init<float>(h, h, rng));
-      layers.push_back(dense_init<float>(h, 1, rng));
-      break;
-    case FlatApproach::kMulticlass:
-      layers.push_back(dense_init<float>(d, h, rng));
-      layers.push_back(dense_init<float>(h, h, rng));
-      layers.push_back(dense_init<float>(h, multiclass_outputs(s.thresholds), rng));
-      break;
-  }
-  return layers;
-}
-
 // The index of the first largest of row[0..K), K >= 1: std::max_element's
 // result (also with NaN: a NaN first entry wins, a later one never does),
 // with the running maximum kept in a register instead of reloaded through
@@ -120,158 +87,251 @@ std::size_t multiclass_outputs(StepThresholds t) {
 
 double script_learning_rate(FlatApproach a) { return a == FlatApproach::kApprox ? 0.01 : 1e-3; }
 
-FlatTrainer::FlatTrainer(const FlatSettings& s, std::uint64_t seed)
-    : s_(s),
-      target_(make_target(s, seed)),
-      data_rng_(derive_engine(seed, kTrainStream)),
-      layers_(make_layers(s, target_, seed)),
-      adam_(s.lr, s.beta1, s.beta2, s.eps) {
-  if (s.batch < 1 || s.test_samples < 1)
-    throw std::invalid_argument("FlatTrainer: batch and test_samples must be >= 1");
-  Engine test_rng = derive_engine(seed, kTestStream);
-  sample_step_batch(target_, static_cast<std::size_t>(s.test_samples), test_rng, x_test_, r_test_,
-                    y_test_);
-  const std::size_t L = layers_.size();
-  z_.resize(L);
-  a_.resize(L);
-  dz_.resize(L);
-  da_.resize(L);
-}
+namespace {
 
-void FlatTrainer::forward(const Matrix& x) {
-  const std::size_t L = layers_.size();
-  for (std::size_t l = 0; l < L; ++l) {
-    dense_forward(layers_[l], l == 0 ? x : a_[l - 1], z_[l]);
-    if (l + 1 < L) relu_forward(z_[l], a_[l]);
+// approx (E5.2): u~(p) = sum of one sigmoid per step (sharpness c), squared
+// loss of u~; predicts with u.
+class SigmoidApproximation final : public FlatModel {
+ public:
+  SigmoidApproximation(const StepTarget& t, Mlp mlp, double c) : FlatModel(t, std::move(mlp)), c_(c) {}
+  double c() const { return c_; }
+  const StepTarget& target() const { return target_; }
+  double train_transcendentals() const override {
+    return 2.0 * static_cast<double>(target_.z.size() - 1);
   }
-}
 
-void FlatTrainer::predicted_values(std::vector<float>& pred) const {
-  const Matrix& out = z_.back();
-  const std::size_t B = out.shape(0);
-  pred.resize(B);
-  if (s_.approach == FlatApproach::kEndToEnd) {
-    for (std::size_t i = 0; i < B; ++i) pred[i] = out(i, 0);
-  } else if (s_.approach == FlatApproach::kMulticlass) {
-    const std::size_t K = out.shape(1), n = target_.z.size();
+ protected:
+  void predicted_values(const Matrix& out, std::vector<float>& pred) const override {
+    for (std::size_t i = 0; i < pred.size(); ++i)
+      pred[i] = static_cast<float>(step_u(target_.z, static_cast<double>(out(i, 0))));
+  }
+  double objective(const Matrix& out, const std::vector<float>&, const StepBatch& b,
+                   Matrix* dout) const override {
+    const std::size_t B = out.shape(0);
+    const float inv_b = 1.0f / static_cast<float>(B);
+    double loss = 0;
     for (std::size_t i = 0; i < B; ++i) {
+      const double p = out(i, 0);
+      const double e = step_u_tilde(target_.z, c_, p) - b.y(i, 0);
+      loss += e * e;
+      if (dout != nullptr)
+        (*dout)(i, 0) =
+            static_cast<float>(2 * e * step_u_tilde_derivative(target_.z, c_, p)) * inv_b;
+    }
+    return loss / static_cast<double>(B);
+  }
+
+ private:
+  double c_;
+};
+
+// forward_only (E5.5) and plain: the squared loss of u(p); the backward
+// message through u is 1 (forward_only) or u's derivative, 0 (plain).
+class StepUnit final : public FlatModel {
+ public:
+  StepUnit(const StepTarget& t, Mlp mlp, bool forward_only)
+      : FlatModel(t, std::move(mlp)), du_(forward_only ? 1.0f : 0.0f) {}
+
+ protected:
+  void predicted_values(const Matrix& out, std::vector<float>& pred) const override {
+    for (std::size_t i = 0; i < pred.size(); ++i)
+      pred[i] = static_cast<float>(step_u(target_.z, static_cast<double>(out(i, 0))));
+  }
+  double objective(const Matrix& out, const std::vector<float>& pred, const StepBatch& b,
+                   Matrix* dout) const override {
+    const std::size_t B = out.shape(0);
+    const float inv_b = 1.0f / static_cast<float>(B);
+    double loss = 0;
+    for (std::size_t i = 0; i < B; ++i) {
+      const float e = pred[i] - b.y(i, 0);
+      loss += static_cast<double>(e) * e;
+      if (dout != nullptr) (*dout)(i, 0) = 2 * e * inv_b * du_;
+    }
+    return loss / static_cast<double>(B);
+  }
+
+ private:
+  float du_;
+};
+
+// e2e (E5.3): the network's raw output, the script's squared loss
+// mean (out - y)^2 (no 1/2).
+class EndToEndNetwork final : public FlatModel {
+ public:
+  using FlatModel::FlatModel;
+
+ protected:
+  void predicted_values(const Matrix& out, std::vector<float>& pred) const override {
+    for (std::size_t i = 0; i < pred.size(); ++i) pred[i] = out(i, 0);
+  }
+  double objective(const Matrix& out, const std::vector<float>&, const StepBatch& b,
+                   Matrix* dout) const override {
+    // squared_loss is (1/B) sum (out - y)^2 / 2.
+    Matrix scratch;
+    Matrix& d = dout != nullptr ? *dout : scratch;
+    const double loss = 2.0 * static_cast<double>(squared_loss(out, b.y, d));
+    if (dout != nullptr) *dout *= 2.0f;
+    return loss;
+  }
+};
+
+// multiclass (E5.4): softmax cross-entropy on the index of r's step;
+// predicts the step value of the arg-max logit (the last one for the
+// script's surplus logits).
+class MulticlassNetwork final : public FlatModel {
+ public:
+  using FlatModel::FlatModel;
+  double train_transcendentals() const override {
+    return static_cast<double>(mlp().layers().back().W.shape(1)) + 1.0;
+  }
+
+ protected:
+  void predicted_values(const Matrix& out, std::vector<float>& pred) const override {
+    const std::size_t K = out.shape(1), n = target_.z.size();
+    for (std::size_t i = 0; i < pred.size(); ++i) {
       const float* row = out.data() + i * K;
       pred[i] = static_cast<float>(target_.z[std::min(first_max_index(row, K), n - 1)]);
     }
-  } else {
-    for (std::size_t i = 0; i < B; ++i)
-      pred[i] = static_cast<float>(step_u(target_.z, static_cast<double>(out(i, 0))));
   }
+  double objective(const Matrix& out, const std::vector<float>&, const StepBatch& b,
+                   Matrix* dout) const override {
+    const std::size_t B = out.shape(0), K = out.shape(1);
+    const float inv_b = 1.0f / static_cast<float>(B);
+    softmax_forward(out, s_);
+    double loss = 0;
+    // dout = (s - onehot(label)) / B, row by row: s_k inv_b, and at the
+    // label (s_label - 1) inv_b.
+    for (std::size_t i = 0; i < B; ++i) {
+      const std::size_t label = step_index(target_.z, b.r[i]);
+      const float* si = s_.data() + i * K;
+      loss -= std::log(std::max(static_cast<double>(si[label]), 1e-300));
+      if (dout == nullptr) continue;
+      float* di = dout->data() + i * K;
+      for (std::size_t k = 0; k < K; ++k) di[k] = si[k] * inv_b;
+      di[label] = (si[label] - 1.0f) * inv_b;
+    }
+    return loss / static_cast<double>(B);
+  }
+
+ private:
+  mutable Matrix s_;  // softmax(out)
+};
+
+}  // namespace
+
+double FlatModel::loss(const StepBatch& b) {
+  FlushDenormals ftz;
+  Matrix out;
+  mlp_.predict(b.x, out);
+  std::vector<float> pred(out.shape(0));
+  predicted_values(out, pred);
+  return objective(out, pred, b, nullptr);
+}
+
+double FlatModel::loss_and_gradient(const StepBatch& b) {
+  FlushDenormals ftz;
+  const Matrix& out = mlp_.forward(b.x);
+  pred_.resize(out.shape(0));
+  predicted_values(out, pred_);
+  train_error_ = mse(pred_, b.y);
+  const double loss = objective(out, pred_, b, &mlp_.doutput());
+  mlp_.backward(b.x);
+  return loss;
+}
+
+void FlatModel::predict(const Matrix& x, std::vector<float>& pred) const {
+  FlushDenormals ftz;
+  Matrix out;
+  mlp_.predict(x, out);
+  pred.resize(out.shape(0));
+  predicted_values(out, pred);
+}
+
+std::unique_ptr<FlatModel> make_flat_model(const FlatSettings& s, const StepTarget& t,
+                                           Engine& init) {
+  const auto d = static_cast<std::size_t>(s.d), h = static_cast<std::size_t>(s.hidden);
+  const bool unit = s.approach == FlatApproach::kApprox ||
+                    s.approach == FlatApproach::kForwardOnly || s.approach == FlatApproach::kPlain;
+  if (unit) {
+    Mlp mlp({d, 1}, init);
+    if (!std::isnan(s.b_init_offset))
+      mlp.layers()[0].b(0) = static_cast<float>(t.b_star + s.b_init_offset);
+    if (s.approach == FlatApproach::kApprox)
+      return std::make_unique<SigmoidApproximation>(t, std::move(mlp), s.c);
+    return std::make_unique<StepUnit>(t, std::move(mlp), s.approach == FlatApproach::kForwardOnly);
+  }
+  if (s.approach == FlatApproach::kEndToEnd)
+    return std::make_unique<EndToEndNetwork>(t, Mlp({d, h, h, h, 1}, init));
+  return std::make_unique<MulticlassNetwork>(t, Mlp({d, h, h, multiclass_outputs(s.thresholds)}, init));
+}
+
+void flat_u_tilde(const FlatModel& model, const Matrix& x, std::vector<float>& out) {
+  const auto* approx = dynamic_cast<const SigmoidApproximation*>(&model);
+  if (approx == nullptr) throw std::logic_error("predict_u_tilde: only for the approx model");
+  FlushDenormals ftz;
+  Matrix p;
+  model.mlp().predict(x, p);
+  out.resize(p.shape(0));
+  for (std::size_t i = 0; i < out.size(); ++i)
+    out[i] = static_cast<float>(step_u_tilde(approx->target().z, approx->c(), p(i, 0)));
+}
+
+namespace {
+
+StepTarget make_target(const FlatSettings& s, std::uint64_t seed) {
+  Engine rng = derive_engine(seed, kTargetStream);
+  return draw_step_target(static_cast<std::size_t>(s.d), s.thresholds, rng);
+}
+
+std::unique_ptr<FlatModel> initial_model(const FlatSettings& s, const StepTarget& t,
+                                         std::uint64_t seed) {
+  Engine rng = derive_engine(seed, kInitStream);
+  return make_flat_model(s, t, rng);
+}
+
+}  // namespace
+
+FlatTrainer::FlatTrainer(const FlatSettings& s, std::uint64_t seed)
+    : s_(s),
+      target_(std::make_unique<StepTarget>(make_target(s, seed))),
+      data_rng_(derive_engine(seed, kTrainStream)),
+      model_(initial_model(s, *target_, seed)),
+      adam_(s.lr, s.beta1, s.beta2, s.eps),
+      refs_(param_refs(model_->parameters())) {
+  if (s.batch < 1 || s.test_samples < 1)
+    throw std::invalid_argument("FlatTrainer: batch and test_samples must be >= 1");
+  Engine test_rng = derive_engine(seed, kTestStream);
+  sample_step_batch(*target_, static_cast<std::size_t>(s.test_samples), test_rng, x_test_,
+                    r_test_, y_test_);
+}
+
+TrainingRun<StepBatch> FlatTrainer::run() {
+  TrainingRun<StepBatch> r;
+  r.model = model_.get();
+  r.gradient = &backprop_;
+  r.optimizer = &adam_;
+  r.draw = [this](StepBatch& b) {
+    sample_step_batch(*target_, static_cast<std::size_t>(s_.batch), data_rng_, b.x, b.r, b.y);
+  };
+  r.engines = {&data_rng_};
+  return r;
 }
 
 double FlatTrainer::step() {
-  sample_step_batch(target_, static_cast<std::size_t>(s_.batch), data_rng_, x_, r_, y_);
-  return step_on_batch();
+  TrainingRun<StepBatch> r = run();
+  return train_step(r, batch_, refs_);
 }
 
 double FlatTrainer::step_on(const Matrix& x, const std::vector<double>& r, const Matrix& y) {
   if (x.shape(0) != r.size() || y.shape(0) != r.size() || y.shape(1) != 1 ||
-      x.shape(1) != target_.v_star.size())
+      x.shape(1) != target_->v_star.size())
     throw std::invalid_argument("FlatTrainer::step_on: x [B, d], r [B], y [B, 1] expected");
-  x_ = x;
-  r_ = r;
-  y_ = y;
-  return step_on_batch();
-}
-
-double FlatTrainer::step_on_batch() {
-  FlushDenormals ftz;
-  const std::size_t B = x_.shape(0);
-  forward(x_);
-  predicted_values(pred_);
-  train_error_ = mse(pred_, y_);
-  const std::size_t L = layers_.size();
-  Matrix& dout = dz_[L - 1];
-  const Matrix& out = z_[L - 1];
-  double loss = 0;
-  const float inv_b = 1.0f / static_cast<float>(B);
-  // d loss / d out has out's shape ([B, 1], or [B, K] logits); kept from the
-  // previous step when the batch size is the same.
-  if (dout.shape() != out.shape()) dout = Matrix::from_shape(out.shape());
-  switch (s_.approach) {
-    case FlatApproach::kApprox: {
-      for (std::size_t i = 0; i < B; ++i) {
-        const double p = out(i, 0);
-        const double e = step_u_tilde(target_.z, s_.c, p) - y_(i, 0);
-        loss += e * e;
-        dout(i, 0) = static_cast<float>(2 * e * step_u_tilde_derivative(target_.z, s_.c, p)) *
-                     inv_b;
-      }
-      loss /= static_cast<double>(B);
-      break;
-    }
-    case FlatApproach::kForwardOnly:
-    case FlatApproach::kPlain: {
-      // u'(p) is 0 wherever it exists; forward_only replaces it by 1.
-      const float du = s_.approach == FlatApproach::kForwardOnly ? 1.0f : 0.0f;
-      for (std::size_t i = 0; i < B; ++i) {
-        const float e = pred_[i] - y_(i, 0);
-        loss += static_cast<double>(e) * e;
-        dout(i, 0) = 2 * e * inv_b * du;
-      }
-      loss /= static_cast<double>(B);
-      break;
-    }
-    case FlatApproach::kEndToEnd:
-      // squared_loss is (1/B) sum (out - y)^2 / 2; the script's loss has no 1/2.
-      loss = 2.0 * static_cast<double>(squared_loss(out, y_, dout));
-      dout *= 2.0f;
-      break;
-    case FlatApproach::kMulticlass: {
-      // Cross-entropy of softmax(out) with the index of the step of r.
-      Matrix& s = a_[L - 1];
-      softmax_forward(out, s);
-      const std::size_t K = out.shape(1);
-      // dout = (s - onehot(label)) / B, row by row: s_k inv_b, and at the
-      // label (s_label - 1) inv_b.
-      for (std::size_t i = 0; i < B; ++i) {
-        const std::size_t label = step_index(target_.z, r_[i]);
-        const float* si = s.data() + i * K;
-        float* di = dout.data() + i * K;
-        loss -= std::log(std::max(static_cast<double>(si[label]), 1e-300));
-        for (std::size_t k = 0; k < K; ++k) di[k] = si[k] * inv_b;
-        di[label] = (si[label] - 1.0f) * inv_b;
-      }
-      loss /= static_cast<double>(B);
-      break;
-    }
-  }
-  for (std::size_t l = L; l-- > 0;) {
-    dense_backward(layers_[l], l == 0 ? x_ : a_[l - 1], dz_[l]);
-    if (l > 0) {
-      dense_backward_input(layers_[l].W, dz_[l], da_[l - 1]);
-      relu_backward(z_[l - 1], da_[l - 1], dz_[l - 1]);
-    }
-  }
-  std::vector<ParamRef<float>> params;
-  for (Dense<float>& layer : layers_) {
-    params.push_back(param<float>(layer.W, layer.dW));
-    params.push_back(param<float>(layer.b, layer.db));
-  }
-  adam_.step<float>(params);
+  batch_.x = x;
+  batch_.r = r;
+  batch_.y = y;
+  const double loss = backprop_.gradient(*model_, batch_);
+  adam_.step(refs_);
   return loss;
-}
-
-void FlatTrainer::predict(const Matrix& x, std::vector<float>& pred) {
-  FlushDenormals ftz;
-  forward(x);
-  predicted_values(pred);
-}
-
-void FlatTrainer::predict_u_tilde(const Matrix& x, std::vector<float>& out) {
-  if (s_.approach != FlatApproach::kApprox)
-    throw std::logic_error("predict_u_tilde: only for the approx model");
-  FlushDenormals ftz;
-  forward(x);
-  const Matrix& p = z_.back();
-  out.resize(p.shape(0));
-  for (std::size_t i = 0; i < out.size(); ++i)
-    out[i] = static_cast<float>(step_u_tilde(target_.z, s_.c, p(i, 0)));
 }
 
 double FlatTrainer::test_error() {
@@ -280,37 +340,28 @@ double FlatTrainer::test_error() {
   return mse(pred, y_test_);
 }
 
-std::vector<float> FlatTrainer::last_gradient() const {
-  std::vector<float> g;
-  for (const Dense<float>& layer : layers_) {
-    g.insert(g.end(), layer.dW.begin(), layer.dW.end());
-    g.insert(g.end(), layer.db.begin(), layer.db.end());
-  }
-  return g;
-}
-
 Table train_flat(FlatTrainer& trainer, RunStatus& status, double& train_seconds,
                  const std::function<void(std::int64_t)>& on_eval) {
-  using Clock = std::chrono::steady_clock;
   const FlatSettings& s = trainer.settings();
   Table table({"step", "train_error", "test_error", "train_loss"});
-  table.add_row({0.0, NAN, trainer.test_error(), NAN});
-  train_seconds = 0;
-  for (std::int64_t t = 1; t <= s.steps; ++t) {
-    const auto start = Clock::now();
-    const double loss = trainer.step();
-    train_seconds += std::chrono::duration<double>(Clock::now() - start).count();
-    const bool bad = !std::isfinite(loss);
-    if (bad || t % s.eval_every == 0 || t == s.steps) {
-      table.add_row({static_cast<double>(t), trainer.train_error(), trainer.test_error(), loss});
-      if (bad) {
-        status.diverged = true;
-        status.diverged_step = t;
-        return table;
-      }
-      if (on_eval) on_eval(t);
+  TrainingRun<StepBatch> run = trainer.run();
+  run.evaluate = [&](const StepLoss& l) {
+    if (l.step == 0) {
+      table.add_row({0.0, NAN, trainer.test_error(), NAN});
+    } else {
+      table.add_row({static_cast<double>(l.step), trainer.train_error(), trainer.test_error(),
+                     l.loss});
     }
-  }
+    return true;
+  };
+  run.tables = {&table};
+  LoopSettings loop;
+  loop.steps = s.steps;
+  loop.schedule.every = s.eval_every;
+  loop.on_progress = on_eval;
+  const LoopResult result = train(run, loop);
+  status = result.status;
+  train_seconds = result.step_seconds;
   return table;
 }
 
@@ -397,18 +448,7 @@ FlatCost flat_cost(const FlatTrainer& trainer) {
     c.predict_macs += in_out;
     c.train_macs += (l == 0 ? 2.0 : 3.0) * in_out;
   }
-  switch (trainer.settings().approach) {
-    case FlatApproach::kApprox:
-      c.train_transcendentals = 2.0 * static_cast<double>(trainer.target().z.size() - 1);
-      break;
-    case FlatApproach::kMulticlass:
-      c.train_transcendentals = static_cast<double>(layers.back().W.shape(1)) + 1.0;
-      break;
-    case FlatApproach::kEndToEnd:
-    case FlatApproach::kForwardOnly:
-    case FlatApproach::kPlain:
-      break;
-  }
+  c.train_transcendentals = trainer.model().train_transcendentals();
   return c;
 }
 

@@ -47,6 +47,7 @@
 #include <cmath>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -55,7 +56,8 @@
 #include "lib/data/step_targets.h"
 #include "lib/io/results.h"
 #include "lib/nn/dense.h"
-#include "lib/nn/optim.h"
+#include "lib/train/loop.h"
+#include "lib/train/mlp.h"
 
 namespace fgbdl {
 
@@ -89,6 +91,59 @@ std::size_t multiclass_outputs(StepThresholds t);
 // 1e-3 (the script's default get_lr).
 double script_learning_rate(FlatApproach a);
 
+// A batch of the step target: x [B, d], r [B] (= v*^T x + b*), y [B, 1].
+struct StepBatch {
+  Matrix x;
+  std::vector<double> r;
+  Matrix y;
+};
+
+// The learners of the approaches, as lib/train models: a dense stack
+// (lib/train/mlp.h; one linear unit for approx, forward_only and plain) and
+// what each approach makes of its output. Their loss and predictions run
+// with subnormal floats flushed to zero. loss_and_gradient() writes, besides
+// the gradient, train_error(): the MSE of the predicted value on the batch.
+// forward_only's "gradient" is its update direction (the backward message
+// through u taken as the identity), not the gradient of its loss, which is
+// zero almost everywhere: plain's exact gradient.
+class FlatModel : public Model<StepBatch> {
+ public:
+  FlatModel(const StepTarget& target, Mlp mlp) : target_(target), mlp_(std::move(mlp)) {}
+  std::vector<Parameter> parameters() override { return mlp_.parameters(); }
+  double loss(const StepBatch& b) override;
+  double loss_and_gradient(const StepBatch& b) override;
+  // Predicted values for the rows of x (pred resized to B).
+  void predict(const Matrix& x, std::vector<float>& pred) const;
+  double train_error() const { return train_error_; }
+  const Mlp& mlp() const { return mlp_; }
+  Mlp& mlp() { return mlp_; }
+  // exp / log evaluations per sample of a training step (flat_cost).
+  virtual double train_transcendentals() const { return 0; }
+
+ protected:
+  // The predicted value of every row of the output.
+  virtual void predicted_values(const Matrix& out, std::vector<float>& pred) const = 0;
+  // The objective on the batch from its output and predictions; with dout,
+  // also d objective / d out (dout already has out's shape).
+  virtual double objective(const Matrix& out, const std::vector<float>& pred,
+                           const StepBatch& b, Matrix* dout) const = 0;
+  const StepTarget& target_;
+
+ private:
+  Mlp mlp_;
+  std::vector<float> pred_;
+  double train_error_ = NAN;
+};
+
+// The model of s.approach for `target` (which must outlive it), with its
+// initial weights drawn from `init`.
+std::unique_ptr<FlatModel> make_flat_model(const FlatSettings& s, const StepTarget& target,
+                                           Engine& init);
+
+// u~(p) for the one-unit approx model's outputs p (throws std::logic_error
+// for another model).
+void flat_u_tilde(const FlatModel& model, const Matrix& x, std::vector<float>& out);
+
 class FlatTrainer {
  public:
   FlatTrainer(const FlatSettings& s, std::uint64_t seed);
@@ -99,52 +154,46 @@ class FlatTrainer {
   // The same step on a given batch x [B, d], r [B] (= v*^T x + b*), y [B, 1]
   // (copied in; for benchmarks of the model alone).
   double step_on(const Matrix& x, const std::vector<double>& r, const Matrix& y);
-  double train_error() const { return train_error_; }
+  double train_error() const { return model_->train_error(); }
   // The batch of the last step (x [B, d], r [B], y [B, 1]): what step() drew,
   // or what step_on() was given. Trainers of one seed draw the same batches,
   // so feeding one trainer's batches to the others with step_on() gives each
   // the run its own step() would (one draw instead of one per trainer).
-  const Matrix& batch_x() const { return x_; }
-  const std::vector<double>& batch_r() const { return r_; }
-  const Matrix& batch_y() const { return y_; }
+  const Matrix& batch_x() const { return batch_.x; }
+  const std::vector<double>& batch_r() const { return batch_.r; }
+  const Matrix& batch_y() const { return batch_.y; }
 
   // Predicted values of the current model for x [B, d] (pred resized to B).
-  void predict(const Matrix& x, std::vector<float>& pred);
+  void predict(const Matrix& x, std::vector<float>& pred) { model_->predict(x, pred); }
   // u~(v^T x + b) for the approx model (throws std::logic_error otherwise).
-  void predict_u_tilde(const Matrix& x, std::vector<float>& out);
+  void predict_u_tilde(const Matrix& x, std::vector<float>& out) { flat_u_tilde(*model_, x, out); }
   // Mean squared error of the predicted value on the held-out set.
   double test_error();
 
-  const StepTarget& target() const { return target_; }
+  const StepTarget& target() const { return *target_; }
   const Matrix& x_test() const { return x_test_; }
   const std::vector<double>& r_test() const { return r_test_; }
   const Matrix& y_test() const { return y_test_; }
   const FlatSettings& settings() const { return s_; }
+  FlatModel& model() { return *model_; }
+  const FlatModel& model() const { return *model_; }
   // The parameters of the one-unit models (approx, forward_only, plain):
   // w = W [d, 1], b [1]; of the networks: every layer, input first.
-  const std::vector<Dense<float>>& layers() const { return layers_; }
-  // The gradient of the last step, flattened over the layers (dW then db).
-  std::vector<float> last_gradient() const;
+  const std::vector<Dense<float>>& layers() const { return model_->mlp().layers(); }
+  // The training run as lib/train's loop drives it (evaluate and tables unset).
+  TrainingRun<StepBatch> run();
 
  private:
-  double step_on_batch();         // the step on x_, r_, y_
-  void forward(const Matrix& x);  // fills z_, a_, out_ (logits or outputs)
-  void predicted_values(std::vector<float>& pred) const;  // from out_
-
   FlatSettings s_;
-  StepTarget target_;
+  std::unique_ptr<StepTarget> target_;  // on the heap: the model keeps a reference
   Matrix x_test_, y_test_;
   std::vector<double> r_test_;
   Engine data_rng_;
-  std::vector<Dense<float>> layers_;
-  Adam adam_;
-  // Buffers: the batch, pre-activations z_[l] and activations a_[l] of each
-  // layer (a_[l] = relu(z_[l]) for hidden layers), gradients.
-  Matrix x_, y_;
-  std::vector<double> r_;
-  std::vector<Matrix> z_, a_, dz_, da_;
-  std::vector<float> pred_;
-  double train_error_ = NAN;
+  std::unique_ptr<FlatModel> model_;
+  Backprop<StepBatch> backprop_;
+  AdamOptimizer adam_;
+  std::vector<ParamRef<float>> refs_;
+  StepBatch batch_;
 };
 
 // Trains for s.steps. Returns a table with columns step, train_error,
