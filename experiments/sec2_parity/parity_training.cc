@@ -14,18 +14,6 @@ constexpr int kTarget = 0, kInit = 1, kData = 2, kEval = 3;
 
 }  // namespace
 
-double ParityNetwork::loss(const ParityBatch& b) {
-  Matrix score, dscore;
-  predict(b.x, score);
-  return hinge_loss(score, b.y, dscore);
-}
-
-double ParityNetwork::loss_and_gradient(const ParityBatch& b) {
-  const float loss = hinge_loss(mlp_.forward(b.x), b.y, mlp_.doutput());
-  mlp_.backward(b.x);
-  return loss;
-}
-
 namespace {
 
 Parity make_parity(const ParitySettings& s, std::uint64_t seed) {
@@ -33,10 +21,12 @@ Parity make_parity(const ParitySettings& s, std::uint64_t seed) {
   return draw_parity(s.d, target_rng);
 }
 
-ParityNetwork make_network(const ParitySettings& s, std::uint64_t seed) {
+// The network d -> width_factor d ReLU -> 1 with the hinge loss.
+MlpModel make_network(const ParitySettings& s, std::uint64_t seed) {
   Engine init_rng = derive_engine(seed, stream(s.d, kInit));
   const auto d = static_cast<std::size_t>(s.d);
-  return ParityNetwork(d, static_cast<std::size_t>(s.width_factor) * d, init_rng);
+  return MlpModel(Mlp({d, static_cast<std::size_t>(s.width_factor) * d, 1}, init_rng),
+                  &hinge_loss<float>);
 }
 
 }  // namespace
@@ -51,7 +41,7 @@ ParityTrainer::ParityTrainer(const ParitySettings& s, std::uint64_t seed)
   run_.model = &net_;
   run_.gradient = &backprop_;
   run_.optimizer = &sgd_;
-  run_.draw = [this](ParityBatch& b) {
+  run_.draw = [this](XYBatch& b) {
     sample_parity_batch(parity_, static_cast<std::size_t>(s_.batch), data_rng_, b.x, b.y);
   };
   run_.engines = {&data_rng_, &eval_rng_};
@@ -72,7 +62,7 @@ Table train_parity(const ParitySettings& s, std::uint64_t seed, RunStatus& statu
                    const std::function<void(std::int64_t)>& on_step) {
   ParityTrainer trainer(s, seed);
   Table table({"step", "accuracy", "loss"});
-  TrainingRun<ParityBatch>& run = trainer.run();
+  TrainingRun<XYBatch>& run = trainer.run();
   // Step 0: the untrained network's loss on the evaluation samples; later
   // rows: the mean training loss since the previous row (at a divergence,
   // the non-finite loss itself).

@@ -30,25 +30,6 @@ struct ParitySettings {
   std::int64_t eval_samples = 500;
 };
 
-// A batch of parity samples: x [B, d] in {-1, 1}, y [B, 1] in {-1, 1}.
-struct ParityBatch {
-  Matrix x, y;
-};
-
-// The network d -> width ReLU -> 1 with the hinge loss mean(max(0, 1 - y p)).
-class ParityNetwork final : public Model<ParityBatch> {
- public:
-  ParityNetwork(std::size_t d, std::size_t width, Engine& init) : mlp_({d, width, 1}, init) {}
-  std::vector<Parameter> parameters() override { return mlp_.parameters(); }
-  double loss(const ParityBatch& b) override;
-  double loss_and_gradient(const ParityBatch& b) override;
-  // The scores p [B, 1] of x, in buffers of their own.
-  void predict(const Matrix& x, Matrix& score) const { mlp_.predict(x, score); }
-
- private:
-  Mlp mlp_;
-};
-
 // One run: the parity, the network, SGD and the data streams.
 class ParityTrainer {
  public:
@@ -66,17 +47,17 @@ class ParityTrainer {
   Evaluation evaluate();
 
   const Parity& parity() const { return parity_; }
-  TrainingRun<ParityBatch>& run() { return run_; }
+  TrainingRun<XYBatch>& run() { return run_; }
 
  private:
   ParitySettings s_;
   Parity parity_;
   Engine data_rng_, eval_rng_;
-  ParityNetwork net_;
-  Backprop<ParityBatch> backprop_;
+  MlpModel net_;
+  Backprop<XYBatch> backprop_;
   SgdOptimizer sgd_;
-  TrainingRun<ParityBatch> run_;
-  ParityBatch batch_;
+  TrainingRun<XYBatch> run_;
+  XYBatch batch_;
   std::vector<ParamRef<float>> refs_;
 };
 

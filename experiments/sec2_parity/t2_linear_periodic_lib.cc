@@ -8,8 +8,8 @@
 #include "lib/core/tensor.h"
 #include "lib/nn/dense.h"
 #include "lib/nn/loss.h"
-#include "lib/nn/optim.h"
-#include "lib/nn/relu.h"
+#include "lib/train/loop.h"
+#include "lib/train/mlp.h"
 
 namespace fgbdl {
 namespace {
@@ -101,8 +101,7 @@ Table t2_train(const T2TrainSettings& s, std::uint64_t seed, RunStatus& status,
   const std::size_t d = static_cast<std::size_t>(s.d);
   const std::size_t B = static_cast<std::size_t>(s.batch);
   Engine init_rng = derive_engine(seed, d);  // the same weights as t2_net(d, width, seed)
-  Dense<float> hidden = dense_init<float>(d, s.width, init_rng);
-  Dense<float> out = dense_init<float>(s.width, 1, init_rng);
+  MlpModel net(Mlp({d, s.width, 1}, init_rng), &squared_loss<float>);
   Engine target_rng = derive_engine(seed, kStreamTarget ^ d);
   const VectorD v = uniform_on_sphere(d, s.r, target_rng);
   Engine data_rng = derive_engine(seed, kStreamData ^ d);
@@ -110,64 +109,44 @@ Table t2_train(const T2TrainSettings& s, std::uint64_t seed, RunStatus& status,
 
   // Fills x [n, d] with N(0, I) rows and y [n, 1] with cos(<v, x>) (the
   // inner product in double).
-  const auto draw = [&](Engine& rng, Matrix& x, Matrix& y, std::size_t n) {
-    x = Matrix::from_shape({n, d});
-    y = Matrix::from_shape({n, 1});
+  const auto draw = [&](Engine& rng, XYBatch& b, std::size_t n) {
+    b.x = Matrix::from_shape({n, d});
+    b.y = Matrix::from_shape({n, 1});
     for (std::size_t i = 0; i < n; ++i) {
       double dot = 0.0;
       for (std::size_t k = 0; k < d; ++k) {
         const double xi = normal(rng);
-        x(i, k) = static_cast<float>(xi);
+        b.x(i, k) = static_cast<float>(xi);
         dot += v(k) * xi;
       }
-      y(i, 0) = static_cast<float>(std::cos(dot));
+      b.y(i, 0) = static_cast<float>(std::cos(dot));
     }
   };
-  Matrix x_eval, y_eval;
-  draw(eval_rng, x_eval, y_eval, static_cast<std::size_t>(s.eval_samples));
+  XYBatch held_out;
+  draw(eval_rng, held_out, static_cast<std::size_t>(s.eval_samples));
   const double trivial = t2_trivial_loss(s.r);
 
-  Matrix x, y, z1, a1, score, dscore, da1, dz1;
-  const auto evaluate = [&]() {
-    Matrix ez, ea, es, eds;
-    dense_forward(hidden, x_eval, ez);
-    relu_forward(ez, ea);
-    dense_forward(out, ea, es);
-    return static_cast<double>(squared_loss(es, y_eval, eds));
-  };
-
   Table table({"step", "loss", "trivial_loss"});
-  table.add_row({0.0, evaluate(), trivial});
-  const Sgd sgd{s.lr};
-  for (std::int64_t t = 1; t <= s.steps; ++t) {
-    draw(data_rng, x, y, B);
-    dense_forward(hidden, x, z1);
-    relu_forward(z1, a1);
-    dense_forward(out, a1, score);
-    const float loss = squared_loss(score, y, dscore);
-    if (!std::isfinite(loss)) {
-      status.diverged = true;
-      status.diverged_step = t;
-      table.add_row({static_cast<double>(t), static_cast<double>(loss), trivial});
-      break;
-    }
-    dense_backward(out, a1, dscore);
-    dense_backward_input(out.W, dscore, da1);
-    relu_backward(z1, da1, dz1);
-    dense_backward(hidden, x, dz1);
-    sgd.step<float>({param<float>(hidden.W, hidden.dW), param<float>(hidden.b, hidden.db),
-                     param<float>(out.W, out.dW), param<float>(out.b, out.db)});
-    if (t % s.eval_every == 0 || t == s.steps) {
-      const double eval_loss = evaluate();
-      table.add_row({static_cast<double>(t), eval_loss, trivial});
-      if (!std::isfinite(eval_loss)) {
-        status.diverged = true;
-        status.diverged_step = t;
-        break;
-      }
-      if (on_step) on_step(t);
-    }
-  }
+  Backprop<XYBatch> backprop;
+  SgdOptimizer sgd(s.lr);
+  TrainingRun<XYBatch> run;
+  run.model = &net;
+  run.gradient = &backprop;
+  run.optimizer = &sgd;
+  run.draw = [&](XYBatch& b) { draw(data_rng, b, B); };
+  // The loss on the held-out set; at a divergence, the step's training loss.
+  run.evaluate = [&](const StepLoss& l) {
+    const double loss = l.diverged ? l.loss : net.loss(held_out);
+    table.add_row({static_cast<double>(l.step), loss, trivial});
+    return std::isfinite(loss);
+  };
+  run.tables = {&table};
+  run.engines = {&data_rng};
+  LoopSettings loop;
+  loop.steps = s.steps;
+  loop.schedule.every = s.eval_every;
+  loop.on_progress = on_step;
+  status = train(run, loop).status;
   return table;
 }
 

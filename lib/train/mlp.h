@@ -15,6 +15,7 @@
 #define LIB_TRAIN_MLP_H_
 
 #include <cstddef>
+#include <utility>
 #include <vector>
 
 #include "lib/core/rng.h"
@@ -55,6 +56,38 @@ class Mlp {
   std::vector<Dense<float>> layers_;
   std::vector<bool> relu_after_;
   std::vector<Matrix> z_, a_, dz_, da_;
+};
+
+// A batch of inputs x [B, in] with targets y [B, out].
+struct XYBatch {
+  Matrix x, y;
+};
+
+// An MLP trained with one of lib/nn/loss.h's losses of its output and y
+// (hinge_loss<float>, squared_loss<float>, ...): the parity network of E2.1
+// and the network of T2's training.
+class MlpModel final : public Model<XYBatch> {
+ public:
+  // The loss of scores [B, out] against y, writing d loss / d score.
+  using LossFn = float (*)(const Matrix& score, const Matrix& y, Matrix& dscore);
+  MlpModel(Mlp mlp, LossFn loss) : mlp_(std::move(mlp)), loss_(loss) {}
+  std::vector<Parameter> parameters() override { return mlp_.parameters(); }
+  double loss(const XYBatch& b) override {
+    Matrix score, dscore;
+    mlp_.predict(b.x, score);
+    return loss_(score, b.y, dscore);
+  }
+  double loss_and_gradient(const XYBatch& b) override {
+    const float loss = loss_(mlp_.forward(b.x), b.y, mlp_.doutput());
+    mlp_.backward(b.x);
+    return loss;
+  }
+  // The scores of x, in buffers of their own.
+  void predict(const Matrix& x, Matrix& score) const { mlp_.predict(x, score); }
+
+ private:
+  Mlp mlp_;
+  LossFn loss_;
 };
 
 }  // namespace fgbdl
