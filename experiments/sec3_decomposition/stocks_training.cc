@@ -25,49 +25,52 @@ StocksModel<float> make_model(const StocksSettings& s, std::uint64_t seed) {
 
 }  // namespace
 
+double StocksNetwork::loss(const StocksBatch& b) {
+  StocksGradient<float> scratch;
+  return stocks_estimate<float>(model_, problem_, b.j, estimator_ == StocksEstimator::kEndToEnd ? &b.z : nullptr,
+                                estimator_, scratch);
+}
+
+double StocksNetwork::loss_and_gradient(const StocksBatch& b) {
+  return stocks_estimate<float>(model_, problem_, b.j, estimator_ == StocksEstimator::kEndToEnd ? &b.z : nullptr,
+                                estimator_, grad_);
+}
+
 StocksTrainer::StocksTrainer(const StocksSettings& s, std::uint64_t seed)
     : s_(s),
       problem_(make_problem(s, seed)),
-      model_(make_model(s, seed)),
+      net_(problem_, make_model(s, seed), s.estimator),
       input_rng_(derive_engine(seed, stream(s.k, kInputs))),
       signal_rng_(derive_engine(seed, stream(s.k, kSignals))),
-      adam_(s.lr, s.beta1, s.beta2, s.eps) {}
-
-double StocksTrainer::step() {
-  sample_stocks_inputs(problem_, static_cast<std::size_t>(s_.batch), input_rng_, j_);
-  const bool e2e = s_.estimator == StocksEstimator::kEndToEnd;
-  if (e2e) sample_stocks_signals(problem_, j_, signal_rng_, z_);
-  const double loss =
-      stocks_estimate<float>(model_, problem_, j_, e2e ? &z_ : nullptr, s_.estimator, grad_);
-  adam_.step<float>({param<float>(model_.W, grad_.dW), param<float>(model_.b, grad_.db)});
-  return loss;
+      adam_(s.lr, s.beta1, s.beta2, s.eps) {
+  run_.model = &net_;
+  run_.gradient = &backprop_;
+  run_.optimizer = &adam_;
+  run_.draw = [this](StocksBatch& b) {
+    sample_stocks_inputs(problem_, static_cast<std::size_t>(s_.batch), input_rng_, b.j);
+    if (s_.estimator == StocksEstimator::kEndToEnd)
+      sample_stocks_signals(problem_, b.j, signal_rng_, b.z);
+  };
+  run_.engines = {&input_rng_, &signal_rng_};
+  refs_ = param_refs(net_.parameters());
 }
 
 Table train_stocks(const StocksSettings& s, std::uint64_t seed, RunStatus& status,
                    const std::function<void(std::int64_t)>& on_step) {
   StocksTrainer trainer(s, seed);
   Table table({"step", "loss"});
-  table.add_row({0.0, trainer.objective()});
-  for (std::int64_t t = 1; t <= s.steps; ++t) {
-    const double batch_loss = trainer.step();
-    const bool due = t % s.eval_every == 0 || t == s.steps;
-    if (!std::isfinite(batch_loss)) {
-      status.diverged = true;
-      status.diverged_step = t;
-      table.add_row({static_cast<double>(t), trainer.objective()});
-      return table;
-    }
-    if (due) {
-      const double L = trainer.objective();
-      table.add_row({static_cast<double>(t), L});
-      if (!std::isfinite(L)) {
-        status.diverged = true;
-        status.diverged_step = t;
-        return table;
-      }
-      if (on_step) on_step(t);
-    }
-  }
+  TrainingRun<StocksBatch>& run = trainer.run();
+  run.evaluate = [&](const StepLoss& l) {
+    const double L = trainer.objective();
+    table.add_row({static_cast<double>(l.step), L});
+    return std::isfinite(L);
+  };
+  run.tables = {&table};
+  LoopSettings loop;
+  loop.steps = s.steps;
+  loop.schedule.every = s.eval_every;
+  loop.on_progress = on_step;
+  status = train(run, loop).status;
   return table;
 }
 

@@ -30,7 +30,7 @@
 #include "lib/core/tensor.h"
 #include "lib/data/stocks.h"
 #include "lib/io/results.h"
-#include "lib/nn/optim.h"
+#include "lib/train/loop.h"
 
 namespace fgbdl {
 
@@ -45,30 +45,63 @@ struct StocksSettings {
   std::int64_t eval_every = 100;
 };
 
-// The problem, the model, the optimizer and the buffers of one run (reused:
-// no allocation per step).
+// A batch: the inputs' indices j [B] and, for the end-to-end estimator, the
+// signals z [B, k] (empty for the decomposition).
+struct StocksBatch {
+  std::vector<std::int32_t> j;
+  Matrix z;
+};
+
+// The model N_w as a lib/train model whose loss and gradient are those of
+// one estimator: the batch loss (1/B) sum_r -c_r^T N_w(x_r) and its gradient
+// (stocks_estimate).
+class StocksNetwork final : public Model<StocksBatch> {
+ public:
+  StocksNetwork(const StocksProblem& problem, StocksModel<float> model, StocksEstimator estimator)
+      : problem_(problem), model_(std::move(model)), estimator_(estimator) {
+    grad_.dW = xt::zeros<float>(model_.W.shape());
+    grad_.db = xt::zeros<float>(model_.b.shape());
+  }
+  std::vector<Parameter> parameters() override {
+    return {{"W", model_.W.data(), grad_.dW.data(), model_.W.size()},
+            {"b", model_.b.data(), grad_.db.data(), model_.b.size()}};
+  }
+  double loss(const StocksBatch& b) override;
+  double loss_and_gradient(const StocksBatch& b) override;
+  const StocksModel<float>& model() const { return model_; }
+
+ private:
+  const StocksProblem& problem_;
+  StocksModel<float> model_;
+  StocksEstimator estimator_;
+  StocksGradient<float> grad_;
+};
+
+// The problem, the model, the optimizer and the data streams of one run.
 class StocksTrainer {
  public:
   StocksTrainer(const StocksSettings& s, std::uint64_t seed);
 
   // One Adam step with the settings' estimator on a fresh batch; returns the
   // batch loss (1/B) sum_r -c_r^T N_w(x_r) of that estimator.
-  double step();
+  double step() { return train_step(run_, batch_, refs_); }
   // The exact objective L(w) of the current weights.
-  double objective() const { return stocks_objective(model_, problem_); }
+  double objective() const { return stocks_objective(net_.model(), problem_); }
 
   const StocksProblem& problem() const { return problem_; }
-  const StocksModel<float>& model() const { return model_; }
+  const StocksModel<float>& model() const { return net_.model(); }
+  TrainingRun<StocksBatch>& run() { return run_; }
 
  private:
   StocksSettings s_;
   StocksProblem problem_;
-  StocksModel<float> model_;
+  StocksNetwork net_;
   Engine input_rng_, signal_rng_;
-  Adam adam_;
-  StocksGradient<float> grad_;
-  std::vector<std::int32_t> j_;
-  Matrix z_;
+  Backprop<StocksBatch> backprop_;
+  AdamOptimizer adam_;
+  TrainingRun<StocksBatch> run_;
+  std::vector<ParamRef<float>> refs_;
+  StocksBatch batch_;
 };
 
 // Trains for s.steps. Returns a table with columns step, loss (loss = the
