@@ -185,8 +185,17 @@ std::string status_badge(const ClaimStatus& s) {
   return absl::StrCat("<span class=\"status status-", cls, "\">", e(s.status), "</span>");
 }
 
-// The measured values, joined; at most `max_chars` (0: all), cut at a
-// character boundary.
+// At most `max_chars` of `text` (0: all), cut at a character boundary.
+std::string cut_text(std::string text, std::size_t max_chars) {
+  if (max_chars > 0 && text.size() > max_chars) {
+    std::size_t cut = max_chars;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+    text = text.substr(0, cut) + "…";
+  }
+  return text;
+}
+
+// The measured values, joined; at most `max_chars` (0: all).
 std::string measured_text(const ClaimStatus& s, std::size_t max_chars) {
   std::vector<std::string> parts;
   for (const std::string& m : s.measured) {
@@ -195,13 +204,7 @@ std::string measured_text(const ClaimStatus& s, std::size_t max_chars) {
       parts.back().pop_back();
     }
   }
-  std::string text = absl::StrJoin(parts, "; ");
-  if (max_chars > 0 && text.size() > max_chars) {
-    std::size_t cut = max_chars;
-    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-    text = text.substr(0, cut) + "…";
-  }
-  return text;
+  return cut_text(absl::StrJoin(parts, "; "), max_chars);
 }
 
 // The statistics behind a refuted or not confirmed claim ("refuted: ...;
@@ -211,13 +214,7 @@ std::string statistic_text(const ClaimStatus& s, std::size_t max_chars) {
   std::vector<std::string> parts;
   for (const VerdictRecord& r : s.records)
     if (r.state != "verified") parts.push_back(absl::StrCat(r.state, ": ", r.statistic));
-  std::string text = absl::StrJoin(parts, "; ");
-  if (max_chars > 0 && text.size() > max_chars) {
-    std::size_t cut = max_chars;
-    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-    text = text.substr(0, cut) + "…";
-  }
-  return text;
+  return cut_text(absl::StrJoin(parts, "; "), max_chars);
 }
 
 // "18 claims: 12 verified, 3 refuted, 1 not confirmed, 1 failed, 1 not run".
