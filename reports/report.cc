@@ -365,7 +365,9 @@ std::string claims_table_html(const Page& p) {
         inline_html(c.statement), "</td><td>", e(c.kind),
         c.precision.empty() ? "" : "<br>" + e(c.precision), "</td><td>",
         c.test.empty() ? "—" : absl::StrCat("<code>", e(c.test), "</code>"),
-        c.cases.empty() ? "" : absl::StrCat("<br>cases <code>", e(c.cases), "</code>"),
+        c.cases.empty() ? ""
+                        : absl::StrCat("<br><a href=\"#", claim_anchor(c), "\">", s.cases_selected,
+                                       s.cases_selected == 1 ? " case" : " cases", "</a> of it"),
         "</td><td>", measured_html(s, 140), "</td><td>", status_badge(s),
         statistic.empty()
             ? std::string()
@@ -809,7 +811,7 @@ ClaimStatus status_of(const Claim& claim, const std::vector<Verdict>& verdicts) 
   if (claim.cases.empty()) s.measured = v.xml.measured;
   const std::string record_name = kVerdictProperty + claim.id;
   std::vector<std::string> failed, problems;
-  int selected = 0, failed_anywhere = 0;
+  int failed_anywhere = 0;
   for (const GtestCase& c : v.xml.cases) {
     const std::string full = absl::StrCat(c.suite, ".", c.name);
     failed_anywhere += c.failed ? 1 : 0;
@@ -836,7 +838,7 @@ ClaimStatus status_of(const Claim& claim, const std::vector<Verdict>& verdicts) 
       }
     }
     if (!mine) continue;
-    ++selected;
+    ++s.cases_selected;
     if (c.failed) failed.push_back(full);
     if (!c.skipped) ++s.cases_run;
     if (!claim.cases.empty()) {
@@ -845,7 +847,7 @@ ClaimStatus status_of(const Claim& claim, const std::vector<Verdict>& verdicts) 
     }
   }
   if (!failed.empty()) {
-    s.detail = absl::StrCat(failed.size(), " of ", cases_phrase(claim, selected),
+    s.detail = absl::StrCat(failed.size(), " of ", cases_phrase(claim, s.cases_selected),
                             " failed: ", absl::StrJoin(failed, ", "), ".");
     return s;
   }
@@ -856,10 +858,10 @@ ClaimStatus status_of(const Claim& claim, const std::vector<Verdict>& verdicts) 
   }
   if (s.cases_run == 0) {
     s.detail = v.xml.cases.empty() ? "the test ran no test case."
-               : selected == 0
+               : s.cases_selected == 0
                    ? absl::StrCat("no test case of the test matches the claim's cases '",
                                   claim.cases, "'.")
-                   : absl::StrCat("none of ", cases_phrase(claim, selected),
+                   : absl::StrCat("none of ", cases_phrase(claim, s.cases_selected),
                                   " ran (all skipped).");
     return s;
   }
@@ -873,9 +875,9 @@ ClaimStatus status_of(const Claim& claim, const std::vector<Verdict>& verdicts) 
     open = open || r.state == "not confirmed";
   }
   s.status = refuted ? "refuted" : open ? "not confirmed" : "verified";
-  const int skipped = selected - s.cases_run;
+  const int skipped = s.cases_selected - s.cases_run;
   s.detail = absl::StrCat(
-      s.cases_run, " of ", cases_phrase(claim, selected), " passed",
+      s.cases_run, " of ", cases_phrase(claim, s.cases_selected), " passed",
       skipped ? absl::StrCat(", ", skipped, " skipped") : "",
       refuted ? "; they establish a counterexample to the statement as the paper gives it (exact, "
                 "or a difference significant at the level stated), and check the corrected "

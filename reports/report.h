@@ -57,6 +57,7 @@ struct ClaimStatus {
   std::string detail;  // one sentence: why
   std::vector<std::string> measured;  // "measured" properties of the selected cases
   std::vector<VerdictRecord> records;  // the selected cases' verdicts on this claim
+  int cases_selected = 0;              // cases of the test the claim's filter selects
   int cases_run = 0;                   // selected cases that ran (not skipped)
   const Verdict* verdict = nullptr;
 };

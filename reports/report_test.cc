@@ -828,6 +828,7 @@ TEST(Report, ThreeStatesPerClaimFromItsOwnCases) {
       html, "<div class=\"statistic nomath\">not confirmed: paired z 0.9, level |z| &gt;= 3</div>"));
   EXPECT_TRUE(absl::StrContains(html, "<strong>Not confirmed</strong> (<code>S.Ties</code>)"));
   EXPECT_TRUE(absl::StrContains(html, "(cases <code>S.Ties:S.Common</code>)"));
+  EXPECT_TRUE(absl::StrContains(html, "<br><a href=\"#claim-q2\">2 cases</a> of it"));
   EXPECT_TRUE(absl::StrContains(html, "<p class=\"summary\">10 claims: 3 verified, 1 refuted, 1 not "
                                       "confirmed, 3 failed, 2 not run.</p>"));
 }
