@@ -885,7 +885,9 @@ ClaimStatus status_of(const Claim& claim, const std::vector<Verdict>& verdicts) 
       : open  ? "; the data do not decide the statement (a difference within noise at the level "
                 "stated)."
               : ".",
-      failed_anywhere ? absl::StrCat(" (", failed_anywhere, " other test cases of the test failed.)")
+      failed_anywhere ? absl::StrCat(" (", failed_anywhere,
+                                     failed_anywhere == 1 ? " other test case" : " other test cases",
+                                     " of the test failed.)")
                       : "");
   return s;
 }
