@@ -123,8 +123,8 @@ Plot claim_map(const std::vector<ClaimNode>& claims, const std::vector<Plot>& pl
   p.caption =
       "From left to right: the experiment binaries, whose runs (one Bazel action each; the "
       "count is on the edge) draw the figures; the figures, pointing to the claims they show; "
-      "the claims, coloured by status (green verified, orange refuted, red failed, grey not "
-      "run), pointing to the Bazel test that decides each.";
+      "the claims, coloured by status (green verified, orange refuted, blue not confirmed, red "
+      "failed, grey not run), pointing to the Bazel test that decides each.";
   auto q = [](const std::string& s) {
     std::string out = "\"";
     for (char c : s) out += c == '"' || c == '\\' ? std::string("\\") + c : std::string(1, c);
@@ -136,6 +136,7 @@ Plot claim_map(const std::vector<ClaimNode>& claims, const std::vector<Plot>& pl
       "  edge [color=\"#888888\", arrowsize=0.6, fontname=\"Helvetica\"];\n";
   std::map<std::string, std::string> fill = {{"verified", "#dff3e0"},
                                              {"refuted", "#fff0d6"},
+                                             {"not confirmed", "#e3ecf7"},
                                              {"failed", "#fbe0e0"},
                                              {"not run", "#eeeeee"}};
   std::set<std::string> figures;

@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <map>
+#include <set>
 #include <stdexcept>
 
 #include "absl/strings/numbers.h"
@@ -140,6 +141,12 @@ class Scanner {
   std::size_t i_ = 0;
 };
 
+// The attributes GoogleTest itself writes on <testcase>; any other is a
+// property recorded by an older GoogleTest.
+const std::set<std::string> kCaseAttributes = {"classname", "name",  "status", "time",
+                                               "type_param", "value_param", "file", "line",
+                                               "result", "timestamp"};
+
 }  // namespace
 
 GtestReport parse_gtest_xml(absl::string_view xml) {
@@ -173,6 +180,9 @@ GtestReport parse_gtest_xml(absl::string_view xml) {
       c.skipped = tag.attrs["result"] == "skipped" || tag.attrs["status"] == "notrun";
       report.cases.push_back(std::move(c));
       current = &report.cases.back();
+      for (const auto& [key, value] : tag.attrs) {
+        if (!kCaseAttributes.count(key)) current->properties.emplace_back(key, value);
+      }
       if (auto it = tag.attrs.find("measured"); it != tag.attrs.end()) {
         report.measured.push_back(it->second);
       }
@@ -188,6 +198,9 @@ GtestReport parse_gtest_xml(absl::string_view xml) {
       report.measured.push_back(tag.attrs["value"]);
     } else if (tag.name == "property" && tag.attrs["name"] == "refuted") {
       report.refuted.push_back(tag.attrs["value"]);
+    }
+    if (tag.name == "property" && current != nullptr) {
+      current->properties.emplace_back(tag.attrs["name"], tag.attrs["value"]);
     }
     if (!tag.self_closing) {
       open.push_back(tag.name);

@@ -14,6 +14,7 @@
 #define REPORTS_GTEST_XML_H_
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/string_view.h"
@@ -26,6 +27,10 @@ struct GtestCase {
   bool failed = false;
   bool skipped = false;
   std::vector<std::string> failure_messages;
+  // Every property the case recorded (name, value), in order, in either
+  // format: a claim's verdict ("verdict:<id>") and measured values are read
+  // per case (reports/report.cc, status_of).
+  std::vector<std::pair<std::string, std::string>> properties;
 };
 
 struct GtestReport {

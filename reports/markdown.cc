@@ -129,6 +129,8 @@ Claim parse_claim(const std::vector<std::string>& lines, const std::string& wher
       last = &c.statement;
     else if (key == "test")
       last = &c.test;
+    else if (key == "cases")
+      last = &c.cases;
     else if (key == "figures")
       last = &figures;
     else if (key == "precision")
@@ -136,7 +138,8 @@ Claim parse_claim(const std::vector<std::string>& lines, const std::string& wher
     else {
       bad(where, absl::StrCat(
                      "unknown key '", key,
-                     "' in a claim block; allowed: id, kind, statement, test, figures, precision"));
+                     "' in a claim block; allowed: id, kind, statement, test, cases, figures, "
+                     "precision"));
     }
     *last = value;
   }

@@ -22,8 +22,9 @@
 //   ```
 //
 // `id`, `kind` and `statement` are required; `test` (a Bazel label
-// //pkg:name), `figures` (comma-separated figure names) and `precision` are
-// optional. A line indented by two or more spaces continues the previous
+// //pkg:name), `cases` (which test cases of `test` decide the claim: a
+// GoogleTest filter of Suite.Name patterns with * and ?, separated by ':'),
+// `figures` (comma-separated figure names) and `precision` are optional. A line indented by two or more spaces continues the previous
 // value. Kinds: theorem, lemma, corollary, experiment, equation, extension.
 //
 // A figure directive is a line `@figure <name>`: the figure, its caption and
@@ -41,6 +42,7 @@ namespace fgbdl::report {
 
 struct Claim {
   std::string id, kind, statement, test, precision;
+  std::string cases;  // the test cases that decide it (a filter); empty: all
   std::vector<std::string> figures;
   std::string source;  // file:line of the block
 };

@@ -20,6 +20,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "lib/io/results.h"
 #include "reports/figures.h"
@@ -60,13 +61,17 @@ th { background: #f2f2f2; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 table.claims td:nth-child(4) code { word-break: break-all; font-size: 0.8em; }
 table.claims td:nth-child(5) { font-size: 0.85em; min-width: 240px; max-width: 380px; }
+table.claims td:nth-child(6) { min-width: 160px; max-width: 300px; }
 table.claims td:nth-child(2) { min-width: 260px; }
 table.discrepancies { font-size: 0.85em; } table.discrepancies td:first-child { min-width: 120px; }
 .status { font-weight: 600; padding: 1px 7px; border-radius: 10px; white-space: nowrap; }
 .status-verified { background: #dff3e0; color: #17632a; }
 .status-refuted { background: #fff0d6; color: #8a4b00; }
 .status-failed { background: #fbe0e0; color: #9b1c1c; }
+.status-not-confirmed { background: #e3ecf7; color: #1f4f82; }
 .status-not-run { background: #eee; color: #555; }
+.statistic { font-size: 0.85em; color: #333; margin-top: 4px; }
+.summary { font-weight: 600; }
 .claim { border-left: 4px solid #7a9cc6; background: #f5f8fc; padding: 8px 14px; margin: 1.2em 0; }
 .claim-head { font-weight: 600; } .claim-kind { color: #555; font-weight: normal; margin: 0 6px; }
 .claim-meta { font-size: 0.9em; color: #333; }
@@ -180,8 +185,17 @@ std::string status_badge(const ClaimStatus& s) {
   return absl::StrCat("<span class=\"status status-", cls, "\">", e(s.status), "</span>");
 }
 
-// The measured values, joined; at most `max_chars` (0: all), cut at a
-// character boundary.
+// At most `max_chars` of `text` (0: all), cut at a character boundary.
+std::string cut_text(std::string text, std::size_t max_chars) {
+  if (max_chars > 0 && text.size() > max_chars) {
+    std::size_t cut = max_chars;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+    text = text.substr(0, cut) + "…";
+  }
+  return text;
+}
+
+// The measured values, joined; at most `max_chars` (0: all).
 std::string measured_text(const ClaimStatus& s, std::size_t max_chars) {
   std::vector<std::string> parts;
   for (const std::string& m : s.measured) {
@@ -190,13 +204,30 @@ std::string measured_text(const ClaimStatus& s, std::size_t max_chars) {
       parts.back().pop_back();
     }
   }
-  std::string text = absl::StrJoin(parts, "; ");
-  if (max_chars > 0 && text.size() > max_chars) {
-    std::size_t cut = max_chars;
-    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-    text = text.substr(0, cut) + "…";
+  return cut_text(absl::StrJoin(parts, "; "), max_chars);
+}
+
+// The statistics behind a refuted or not confirmed claim ("refuted: ...;
+// not confirmed: ..."), cut like measured_text; empty for the other states.
+std::string statistic_text(const ClaimStatus& s, std::size_t max_chars) {
+  if (s.status != "refuted" && s.status != "not confirmed") return "";
+  std::vector<std::string> parts;
+  for (const VerdictRecord& r : s.records)
+    if (r.state != "verified") parts.push_back(absl::StrCat(r.state, ": ", r.statistic));
+  return cut_text(absl::StrJoin(parts, "; "), max_chars);
+}
+
+// "18 claims: 12 verified, 3 refuted, 1 not confirmed, 1 failed, 1 not run".
+std::string summary_line(const std::vector<Claim>& claims,
+                         const std::map<std::string, ClaimStatus>& statuses) {
+  std::vector<std::string> counts;
+  for (const char* status : kStatuses) {
+    int n = 0;
+    for (const Claim& c : claims) n += statuses.at(c.id).status == status ? 1 : 0;
+    counts.push_back(absl::StrCat(n, " ", status));
   }
-  return text;
+  return absl::StrCat(claims.size(), claims.size() == 1 ? " claim: " : " claims: ",
+                      absl::StrJoin(counts, ", "));
 }
 
 std::string measured_html(const ClaimStatus& s, std::size_t max_chars = 0) {
@@ -211,11 +242,19 @@ std::string claim_html(const Page& p, const Claim& c) {
                    e(c.id), "<span class=\"claim-kind\">", e(c.kind),
                    c.precision.empty() ? "" : ", " + e(c.precision), "</span>", status_badge(s),
                    "</div>\n<p>", inline_html(c.statement), "</p>\n<p class=\"claim-meta\">");
-  if (!c.test.empty()) absl::StrAppend(&out, "Checked by <code>", e(c.test), "</code>: ");
+  if (!c.test.empty()) {
+    absl::StrAppend(&out, "Checked by <code>", e(c.test), "</code>",
+                    c.cases.empty() ? "" : absl::StrCat(" (cases <code>", e(c.cases), "</code>)"),
+                    ": ");
+  }
   absl::StrAppend(&out, e(s.detail));
   if (!s.measured.empty()) absl::StrAppend(&out, " Measured: ", measured_html(s), ".");
-  for (const std::string& r : s.refuted)
-    absl::StrAppend(&out, " <strong>Refuted:</strong> <span class=\"nomath\">", e(r), "</span>");
+  for (const VerdictRecord& r : s.records) {
+    std::string state = r.state;
+    state[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(state[0])));
+    absl::StrAppend(&out, " <strong>", e(state), "</strong> (<code>", e(r.test_case),
+                    "</code>): <span class=\"nomath\">", e(r.statistic), "</span>");
+  }
   if (!c.figures.empty()) absl::StrAppend(&out, " See ", figure_links(p, c.figures), ".");
   out += "</p>\n";
   if (s.status == "failed" && s.verdict != nullptr && !s.verdict->log_tail.empty()) {
@@ -302,24 +341,38 @@ std::string provenance_html(const Page& p) {
 }
 
 std::string claims_table_html(const Page& p) {
-  std::string out =
-      "<h2 id=\"claims\">Claims</h2>\n<p>Status is taken from running each claim's test "
-      "(<code>claim_verdict</code> in <code>tools/defs.bzl</code>): <em>verified</em> if it "
-      "passed, <em>refuted</em> if it passed and established a counterexample to the statement "
-      "as the paper gives it (the test then checks the corrected statement; the counterexample "
-      "is in the claim's section), "
-      "<em>failed</em> if it failed or crashed, <em>not run</em> if the report has no verdict for "
-      "it.</p>\n"
+  std::string out = absl::StrCat(
+      "<h2 id=\"claims\">Claims</h2>\n<p class=\"summary\">", e(summary_line(p.claims, p.statuses)),
+      ".</p>\n<p>Each claim's status comes from the test cases of its test that decide it (its "
+      "<code>cases</code> filter, or every case of the test), run by <code>claim_verdict</code> "
+      "(<code>tools/defs.bzl</code>); a case states its verdict on a claim, with the statistic "
+      "behind it, as a recorded property (<code>proofs_checks/verdict.h</code>). "
+      "<em>Verified</em>: every case of the claim passed and none recorded otherwise. "
+      "<em>Refuted</em>: they passed and one established a counterexample to the statement as "
+      "the paper gives it, exact or a difference significant at the level its statistic states "
+      "(the test then checks the corrected statement). <em>Not confirmed</em>: they passed, "
+      "nothing refutes the claim, but the data do not decide it (a tie within noise; the "
+      "statistic gives the margin and the level it misses). <em>Failed</em>: a case of the "
+      "claim failed, the test crashed, or none of the claim's cases ran. <em>Not run</em>: the "
+      "report has no verdict for the test.</p>\n"
       "<table class=\"claims\">\n<tr><th>Claim</th><th>Statement</th><th>Kind</th><th>Target</th>"
-      "<th>Measured</th><th>Status</th><th>Figures</th></tr>\n";
+      "<th>Measured</th><th>Status and statistic</th><th>Figures</th></tr>\n");
   for (const Claim& c : p.claims) {
     const ClaimStatus& s = p.statuses.at(c.id);
-    absl::StrAppend(&out, "<tr><td><a href=\"#", claim_anchor(c), "\">", e(c.id), "</a></td><td>",
-                    inline_html(c.statement), "</td><td>", e(c.kind),
-                    c.precision.empty() ? "" : "<br>" + e(c.precision), "</td><td>",
-                    c.test.empty() ? "—" : absl::StrCat("<code>", e(c.test), "</code>"),
-                    "</td><td>", measured_html(s, 140), "</td><td>", status_badge(s), "</td><td>",
-                    c.figures.empty() ? "—" : figure_links(p, c.figures), "</td></tr>\n");
+    const std::string statistic = statistic_text(s, 240);
+    absl::StrAppend(
+        &out, "<tr><td><a href=\"#", claim_anchor(c), "\">", e(c.id), "</a></td><td>",
+        inline_html(c.statement), "</td><td>", e(c.kind),
+        c.precision.empty() ? "" : "<br>" + e(c.precision), "</td><td>",
+        c.test.empty() ? "—" : absl::StrCat("<code>", e(c.test), "</code>"),
+        c.cases.empty() ? ""
+                        : absl::StrCat("<br><a href=\"#", claim_anchor(c), "\">", s.cases_selected,
+                                       s.cases_selected == 1 ? " case" : " cases", "</a> of it"),
+        "</td><td>", measured_html(s, 140), "</td><td>", status_badge(s),
+        statistic.empty()
+            ? std::string()
+            : absl::StrCat("<div class=\"statistic nomath\">", e(statistic), "</div>"),
+        "</td><td>", c.figures.empty() ? "—" : figure_links(p, c.figures), "</td></tr>\n");
   }
   return out + "</table>\n";
 }
@@ -495,10 +548,30 @@ std::string page_html(const Page& p) {
       compute_html(p), "</main>\n</body>\n</html>\n");
 }
 
+// {"claims": 18, "verified": 12, ...}: the summary line as numbers.
+std::string summary_json(const Page& p) {
+  std::vector<std::string> counts = {absl::StrCat("\"claims\": ", p.claims.size())};
+  for (const char* status : kStatuses) {
+    int n = 0;
+    for (const Claim& c : p.claims) n += p.statuses.at(c.id).status == status ? 1 : 0;
+    counts.push_back(absl::StrCat(json_quote(status), ": ", n));
+  }
+  return absl::StrCat("{", absl::StrJoin(counts, ", "), "}");
+}
+
 std::string claims_json(const Page& p) {
   auto list = [](const std::vector<std::string>& vs) {
     std::vector<std::string> q;
     for (const auto& v : vs) q.push_back(json_quote(v));
+    return absl::StrCat("[", absl::StrJoin(q, ", "), "]");
+  };
+  auto records = [](const std::vector<VerdictRecord>& rs) {
+    std::vector<std::string> q;
+    for (const VerdictRecord& r : rs) {
+      q.push_back(absl::StrCat("{\"case\": ", json_quote(r.test_case), ", \"state\": ",
+                               json_quote(r.state), ", \"statistic\": ", json_quote(r.statistic),
+                               "}"));
+    }
     return absl::StrCat("[", absl::StrJoin(q, ", "), "]");
   };
   std::vector<std::string> items;
@@ -507,9 +580,10 @@ std::string claims_json(const Page& p) {
     items.push_back(absl::StrCat(
         "    {\"id\": ", json_quote(c.id), ", \"kind\": ", json_quote(c.kind), ", \"precision\": ",
         json_quote(c.precision), ",\n     \"statement\": ", json_quote(c.statement),
-        ",\n     \"test\": ", json_quote(c.test), ", \"status\": ", json_quote(s.status),
-        ", \"detail\": ", json_quote(s.detail), ",\n     \"measured\": ", list(s.measured),
-        ", \"refuted\": ", list(s.refuted),
+        ",\n     \"test\": ", json_quote(c.test), ", \"cases\": ", json_quote(c.cases),
+        ", \"status\": ", json_quote(s.status), ", \"detail\": ", json_quote(s.detail),
+        ",\n     \"statistic\": ", json_quote(statistic_text(s, 0)),
+        ", \"verdicts\": ", records(s.records), ",\n     \"measured\": ", list(s.measured),
         ", \"figures\": ", list(c.figures), ", \"source\": ", json_quote(c.source), "}"));
   }
   std::vector<std::string> rows;
@@ -522,7 +596,8 @@ std::string claims_json(const Page& p) {
   }
   return absl::StrCat("{\n  \"generated\": ", json_quote(p.date),
                       ",\n  \"git_commit\": ", json_quote(p.commit),
-                      ",\n  \"report\": ", json_quote(p.in.report_target), ",\n  \"claims\": [\n",
+                      ",\n  \"report\": ", json_quote(p.in.report_target),
+                      ",\n  \"summary\": ", summary_json(p), ",\n  \"claims\": [\n",
                       absl::StrJoin(items, ",\n"), "\n  ],\n  \"discrepancies\": [\n",
                       absl::StrJoin(rows, ",\n"), rows.empty() ? "" : "\n", "  ]\n}\n");
 }
@@ -635,24 +710,67 @@ std::vector<Discrepancy> discrepancies_of(const Document& doc) {
   return out;
 }
 
-// Whether a "refuted" property of a claim's test is about `id`: several
-// claims may share one test, and a counterexample that starts with a claim
-// id ("E4.1.2 ...", "T3(a) ...": letters, digits, '.' and '-' up to a space,
-// ':' or '(') belongs to that claim only; one that starts otherwise, to
-// every claim of the test.
-bool refutes(const std::string& counterexample, const std::string& id) {
-  std::size_t end = 0;
-  while (end < counterexample.size() &&
-         (std::isalnum(static_cast<unsigned char>(counterexample[end])) ||
-          counterexample[end] == '.' || counterexample[end] == '-')) {
-    ++end;
+namespace {
+
+// '*' any string, '?' any one character.
+bool glob_match(absl::string_view pattern, absl::string_view name) {
+  std::size_t p = 0, n = 0, star = absl::string_view::npos, resume = 0;
+  while (n < name.size()) {
+    if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == name[n])) {
+      ++p;
+      ++n;
+    } else if (p < pattern.size() && pattern[p] == '*') {
+      star = p++;
+      resume = n;
+    } else if (star != absl::string_view::npos) {
+      p = star + 1;
+      n = ++resume;
+    } else {
+      return false;
+    }
   }
-  const std::string token = counterexample.substr(0, end);
-  const bool names_a_claim =
-      end > 0 && end < counterexample.size() && std::isupper(static_cast<unsigned char>(token[0])) &&
-      std::any_of(token.begin(), token.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }) &&
-      (counterexample[end] == ' ' || counterexample[end] == ':' || counterexample[end] == '(');
-  return !names_a_claim || token == id;
+  while (p < pattern.size() && pattern[p] == '*') ++p;
+  return p == pattern.size();
+}
+
+std::vector<std::string> filter_patterns(const std::string& filter) {
+  std::vector<std::string> out;
+  for (absl::string_view p : absl::StrSplit(filter, absl::ByAnyChar(": \t\n"), absl::SkipEmpty()))
+    out.emplace_back(p);
+  return out;
+}
+
+constexpr char kVerdictProperty[] = "verdict:";
+
+// A record's value "<state>: <statistic>"; false if it is not one.
+bool parse_record(const std::string& value, VerdictRecord& r) {
+  for (const char* state : {"verified", "refuted", "not confirmed"}) {
+    const std::string prefix = absl::StrCat(state, ": ");
+    if (absl::StartsWith(value, prefix) && value.size() > prefix.size()) {
+      r.state = state;
+      r.statistic = value.substr(prefix.size());
+      return true;
+    }
+  }
+  return false;
+}
+
+// "3 of 4 test cases" or "3 of the claim's 4 test cases (cases 'E5.*')".
+std::string cases_phrase(const Claim& claim, int n) {
+  return claim.cases.empty()
+             ? absl::StrCat(n, n == 1 ? " test case" : " test cases")
+             : absl::StrCat("the claim's ", n, n == 1 ? " test case" : " test cases", " (cases '",
+                            claim.cases, "')");
+}
+
+}  // namespace
+
+bool case_selected(const std::string& filter, const std::string& full_name) {
+  const std::vector<std::string> patterns = filter_patterns(filter);
+  if (patterns.empty()) return true;
+  for (const std::string& p : patterns)
+    if (glob_match(p, full_name)) return true;
+  return false;
 }
 
 ClaimStatus status_of(const Claim& claim, const std::vector<Verdict>& verdicts) {
@@ -675,49 +793,106 @@ ClaimStatus status_of(const Claim& claim, const std::vector<Verdict>& verdicts) 
     return s;
   }
   const Verdict& v = *s.verdict;
-  s.measured = v.xml.measured;
-  for (const std::string& r : v.xml.refuted)
-    if (refutes(r, claim.id)) s.refuted.push_back(r);
-  std::vector<std::string> failed;
-  int skipped = 0;
-  for (const GtestCase& c : v.xml.cases) {
-    if (c.failed) failed.push_back(absl::StrCat(c.suite, ".", c.name));
-    skipped += c.skipped ? 1 : 0;
-  }
-  const int ran = static_cast<int>(v.xml.cases.size());
-  if (v.exit_code == 0 && v.has_xml && failed.empty() && ran - skipped > 0) {
-    s.status = s.refuted.empty() ? "verified" : "refuted";
-    s.detail = absl::StrCat(ran - skipped, " of ", ran, " test cases passed",
-                            skipped ? absl::StrCat(", ", skipped, " skipped") : "",
-                            s.refuted.empty()
-                                ? "."
-                                : "; they establish a counterexample to the statement as the "
-                                  "paper gives it, and check the corrected statement.");
+  s.status = "failed";
+  if (!v.has_xml) {
+    if (v.exit_code == 124) {
+      s.detail =
+          "the test was stopped at claim_verdict's time limit (exit code 124) before writing its "
+          "XML report.";
+    } else if (v.exit_code > 128) {
+      s.detail = absl::StrCat("the test crashed (signal ", v.exit_code - 128,
+                              ") before writing its XML report.");
+    } else {
+      s.detail = absl::StrCat("the test exited with code ", v.exit_code,
+                              " without writing its XML report.");
+    }
     return s;
   }
-  s.status = "failed";
-  if (!v.has_xml && v.exit_code == 124) {
-    s.detail =
-        "the test was stopped at claim_verdict's time limit (exit code 124) before writing its XML "
-        "report.";
-  } else if (!v.has_xml) {
-    s.detail = v.exit_code > 128 ? absl::StrCat("the test crashed (signal ", v.exit_code - 128,
-                                                ") before writing its XML report.")
-                                 : absl::StrCat("the test exited with code ", v.exit_code,
-                                                " without writing its XML report.");
-  } else if (v.exit_code == 0 && failed.empty()) {
-    s.detail = "the test ran no test case.";
-  } else if (!failed.empty()) {
-    s.detail = absl::StrCat(failed.size(), " of ", ran,
-                            " test cases failed: ", absl::StrJoin(failed, ", "), ".");
-  } else {
+  if (claim.cases.empty()) s.measured = v.xml.measured;
+  const std::string record_name = kVerdictProperty + claim.id;
+  std::vector<std::string> failed, problems;
+  int failed_anywhere = 0;
+  for (const GtestCase& c : v.xml.cases) {
+    const std::string full = absl::StrCat(c.suite, ".", c.name);
+    failed_anywhere += c.failed ? 1 : 0;
+    const bool mine = case_selected(claim.cases, full);
+    for (const auto& [name, value] : c.properties) {
+      if (name != record_name && !(mine && name == "refuted")) continue;
+      if (!mine) {
+        problems.push_back(absl::StrCat(full, " records a verdict on ", claim.id,
+                                        " but the claim's cases '", claim.cases,
+                                        "' do not select it"));
+      } else if (name == "refuted") {
+        problems.push_back(absl::StrCat(full, " records a counterexample as free text (property "
+                                              "'refuted') instead of a verdict on ",
+                                        claim.id));
+      } else {
+        VerdictRecord r;
+        r.test_case = full;
+        if (parse_record(value, r)) {
+          s.records.push_back(r);
+        } else {
+          problems.push_back(absl::StrCat(full, " records the verdict '", value, "' on ", claim.id,
+                                          ", not '<verified|refuted|not confirmed>: <statistic>'"));
+        }
+      }
+    }
+    if (!mine) continue;
+    ++s.cases_selected;
+    if (c.failed) failed.push_back(full);
+    if (!c.skipped) ++s.cases_run;
+    if (!claim.cases.empty()) {
+      for (const auto& [name, value] : c.properties)
+        if (name == "measured") s.measured.push_back(value);
+    }
+  }
+  if (!failed.empty()) {
+    s.detail = absl::StrCat(failed.size(), " of ", cases_phrase(claim, s.cases_selected),
+                            " failed: ", absl::StrJoin(failed, ", "), ".");
+    return s;
+  }
+  if (v.exit_code != 0 && failed_anywhere == 0) {
     s.detail = absl::StrCat("the test exited with code ", v.exit_code,
                             " although its XML report lists no failure.");
+    return s;
   }
+  if (s.cases_run == 0) {
+    s.detail = v.xml.cases.empty() ? "the test ran no test case."
+               : s.cases_selected == 0
+                   ? absl::StrCat("no test case of the test matches the claim's cases '",
+                                  claim.cases, "'.")
+                   : absl::StrCat("none of ", cases_phrase(claim, s.cases_selected),
+                                  " ran (all skipped).");
+    return s;
+  }
+  if (!problems.empty()) {
+    s.detail = absl::StrCat(absl::StrJoin(problems, "; "), ".");
+    return s;
+  }
+  bool refuted = false, open = false;
+  for (const VerdictRecord& r : s.records) {
+    refuted = refuted || r.state == "refuted";
+    open = open || r.state == "not confirmed";
+  }
+  s.status = refuted ? "refuted" : open ? "not confirmed" : "verified";
+  const int skipped = s.cases_selected - s.cases_run;
+  s.detail = absl::StrCat(
+      s.cases_run, " of ", cases_phrase(claim, s.cases_selected), " passed",
+      skipped ? absl::StrCat(", ", skipped, " skipped") : "",
+      refuted ? "; they establish a counterexample to the statement as the paper gives it (exact, "
+                "or a difference significant at the level stated), and check the corrected "
+                "statement."
+      : open  ? "; the data do not decide the statement (a difference within noise at the level "
+                "stated)."
+              : ".",
+      failed_anywhere ? absl::StrCat(" (", failed_anywhere,
+                                     failed_anywhere == 1 ? " other test case" : " other test cases",
+                                     " of the test failed.)")
+                      : "");
   return s;
 }
 
-void generate(const Options& options) {
+std::string generate(const Options& options) {
   if (options.inputs.empty() || options.out.empty())
     throw UsageError("--inputs and --out are required");
   Page p;
@@ -773,6 +948,33 @@ void generate(const Options& options) {
   for (const Document& doc : p.docs) {
     for (Discrepancy& d : discrepancies_of(doc)) p.discrepancies.push_back(std::move(d));
   }
+  // A test shared by several claims decides each through its own cases.
+  std::map<std::string, std::vector<const Claim*>> by_test;
+  for (const Claim& c : p.claims) {
+    if (!c.cases.empty() && c.test.empty())
+      throw BadInput(absl::StrCat(c.source, ": claim ", c.id, " has cases but no test"));
+    for (const std::string& pattern : filter_patterns(c.cases)) {
+      if (pattern[0] == '-' ||
+          !std::all_of(pattern.begin(), pattern.end(), [](char ch) {
+            return absl::ascii_isalnum(ch) || std::strchr("_.*?/", ch) != nullptr;
+          })) {
+        throw BadInput(absl::StrCat(c.source, ": claim ", c.id, ": the cases pattern '", pattern,
+                                    "' is not Suite.Name with * and ? (patterns separated by ':')"));
+      }
+    }
+    if (!c.test.empty()) by_test[c.test].push_back(&c);
+  }
+  for (const auto& [test, claims] : by_test) {
+    if (claims.size() < 2) continue;
+    for (const Claim* c : claims) {
+      if (c->cases.empty()) {
+        throw BadInput(absl::StrCat(c->source, ": claim ", c->id, " shares the test ", test,
+                                    " with ", claims.size() - 1,
+                                    " other claims but names no cases (the test cases that "
+                                    "decide it, e.g. 'cases: Suite.Name*')"));
+      }
+    }
+  }
   for (const Claim& c : p.claims) p.statuses[c.id] = status_of(c, p.in.verdicts);
   for (const Verdict& v : p.in.verdicts) {
     bool claimed = false;
@@ -803,6 +1005,7 @@ void generate(const Options& options) {
   write_file_atomically((partial.path / "index.html").string(), page_html(p));
   swap_into_place(partial.path, out);
   partial.keep = true;
+  return summary_line(p.claims, p.statuses);
 }
 
 }  // namespace fgbdl::report

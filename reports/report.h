@@ -32,17 +32,43 @@ struct Options {
   std::string workspace;  // the source tree, for `git rev-parse HEAD`; may be empty
 };
 
-// A claim's status, from the verdict of its test.
+// One verdict a test case recorded on a claim (record_verdict,
+// proofs_checks/verdict.h: the property "verdict:<id>" with the value
+// "<state>: <statistic>").
+struct VerdictRecord {
+  std::string test_case;  // Suite.Name
+  std::string state;      // "verified", "refuted" or "not confirmed"
+  std::string statistic;  // the numbers behind it, as the test states them
+};
+
+// A claim's status, from the test cases of its test that decide it: those its
+// `cases` filter selects, or every case of the test if it has none.
 struct ClaimStatus {
-  // "verified", "refuted" (the test passed and recorded a counterexample to
-  // the paper's statement with RecordProperty("refuted", ...): it checks
-  // the counterexample and the corrected statement), "failed" or "not run".
+  // "verified": every selected case passed and none recorded otherwise;
+  // "refuted": they passed and one recorded a counterexample (exact, or a
+  //   difference significant at the level its statistic states; the test
+  //   then checks the corrected statement);
+  // "not confirmed": they passed, none refuted the claim, and one recorded
+  //   that the data do not decide it (a tie within noise);
+  // "failed": a selected case failed, the test crashed, no selected case
+  //   ran, or a record is malformed or outside the selected cases;
+  // "not run": the claim names no test, or the report has no verdict for it.
   std::string status;
   std::string detail;  // one sentence: why
-  std::vector<std::string> measured;
-  std::vector<std::string> refuted;  // the counterexamples
+  std::vector<std::string> measured;  // "measured" properties of the selected cases
+  std::vector<VerdictRecord> records;  // the selected cases' verdicts on this claim
+  int cases_selected = 0;              // cases of the test the claim's filter selects
+  int cases_run = 0;                   // selected cases that ran (not skipped)
   const Verdict* verdict = nullptr;
 };
+inline constexpr const char* kStatuses[] = {"verified", "refuted", "not confirmed", "failed",
+                                            "not run"};
+
+// Whether the test case `full_name` (Suite.Name) is selected by `filter`:
+// patterns separated by ':' or white space, '*' matching any string and '?'
+// any one character; an empty filter selects every case.
+bool case_selected(const std::string& filter, const std::string& full_name);
+
 ClaimStatus status_of(const Claim& claim, const std::vector<Verdict>& verdicts);
 
 // One row of a text's table of differences between the paper and the
@@ -65,8 +91,10 @@ inline constexpr char kDiscrepancyHeading[] = "Where the paper and the original 
 std::vector<Discrepancy> discrepancies_of(const Document& doc);
 
 // Generates the report; throws BadInput on missing or malformed inputs and
-// std::runtime_error on other failures (gnuplot, disk).
-void generate(const Options& options);
+// std::runtime_error on other failures (gnuplot, disk). Returns the summary
+// line of the claims ("18 claims: 12 verified, 3 refuted, 1 not confirmed,
+// 1 failed, 1 not run").
+std::string generate(const Options& options);
 
 }  // namespace fgbdl::report
 

@@ -82,8 +82,8 @@ int main(int argc, char** argv) {
     if (o.out.empty())
       throw fgbdl::UsageError("--out: missing; allowed: a directory to write the report to");
     check_flags(o);
-    fgbdl::report::generate(o);
-    std::printf("report: wrote %s/index.html\n", o.out.c_str());
+    const std::string summary = fgbdl::report::generate(o);
+    std::printf("report: wrote %s/index.html; %s\n", o.out.c_str(), summary.c_str());
     return 0;
   });
 }

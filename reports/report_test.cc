@@ -630,7 +630,7 @@ constexpr char kGtestMarkupPass[] = R"(<?xml version="1.0" encoding="UTF-8"?>
     <testcase name="Holds" status="run" result="completed" time="0" classname="M">
       <properties>
         <property name="measured" value="&lt;script&gt;alert(3)&lt;/script&gt; a &lt; b &amp;&amp; c"/>
-        <property name="refuted" value="&lt;b&gt;counter&lt;/b&gt; &lt;img src=x onerror=alert(4)&gt;"/>
+        <property name="verdict:M1" value="refuted: &lt;b&gt;counter&lt;/b&gt; &lt;img src=x onerror=alert(4)&gt;"/>
       </properties>
     </testcase>
   </testsuite>
@@ -720,11 +720,141 @@ TEST(Report, ClaimStatusComesFromTheVerdicts) {
   EXPECT_EQ(l3.find("status")->string, "failed");
   EXPECT_TRUE(absl::StrContains(l3.find("detail")->string, "crashed (signal 6)"));
   EXPECT_EQ(claim_json(doc, "T2").find("status")->string, "not run");
+  const Json* summary = doc.find("summary");
+  ASSERT_NE(summary, nullptr);
+  EXPECT_EQ(summary->find("claims")->number, 6);
+  EXPECT_EQ(summary->find("verified")->number, 2);
+  EXPECT_EQ(summary->find("failed")->number, 2);
+  EXPECT_EQ(summary->find("not run")->number, 2);
+  EXPECT_EQ(summary->find("not confirmed")->number, 0);
   const std::string html = slurp(f.out + "/index.html");
+  EXPECT_TRUE(absl::StrContains(
+      html, "6 claims: 2 verified, 0 refuted, 0 not confirmed, 2 failed, 2 not run."));
   EXPECT_TRUE(absl::StrContains(html, "<span class=\"status status-not-run\">not run</span>"));
   EXPECT_TRUE(absl::StrContains(html, "max Var/bound = 0.42 &lt; 1 over d=2..10"));
   EXPECT_TRUE(
       absl::StrContains(html, "output of l3_test"));  // a failed claim shows the test's output
+}
+
+// One test shared by four claims, each with its own cases: verified, not
+// confirmed, refuted and failed side by side in claims.json, the claims
+// table (badge, statistic, legend), the claim's section and the summary line.
+constexpr char kGtestShared[] = R"(<?xml version="1.0" encoding="UTF-8"?>
+<testsuites tests="5" failures="1" disabled="0" errors="0" time="0" name="AllTests">
+  <testsuite name="S" tests="5" failures="1" disabled="0" errors="0" time="0">
+    <testcase name="Holds" status="run" result="completed" time="0" classname="S">
+      <properties><property name="measured" value="margin 9 se"/></properties>
+    </testcase>
+    <testcase name="Ties" status="run" result="completed" time="0" classname="S">
+      <properties><property name="verdict:Q2" value="not confirmed: paired z 0.9, level |z| &gt;= 3"/></properties>
+    </testcase>
+    <testcase name="Counter" status="run" result="completed" time="0" classname="S">
+      <properties><property name="verdict:Q3" value="refuted: exact counterexample n = 7"/></properties>
+    </testcase>
+    <testcase name="Broken" status="run" result="completed" time="0" classname="S">
+      <failure message="x.cc:1" type=""/>
+    </testcase>
+    <testcase name="Common" status="run" result="completed" time="0" classname="S"/>
+  </testsuite>
+</testsuites>
+)";
+
+constexpr char kSharedClaims[] = R"(
+```claim
+id: Q1
+kind: lemma
+statement: Holds.
+test: //t:sh_test
+cases: S.Holds S.Common
+```
+
+```claim
+id: Q2
+kind: experiment
+statement: Ties.
+test: //t:sh_test
+cases: S.Ties:S.Common
+```
+
+```claim
+id: Q3
+kind: theorem
+statement: Has a counterexample.
+test: //t:sh_test
+cases: S.Counter
+  S.Common
+```
+
+```claim
+id: Q4
+kind: lemma
+statement: Broken.
+test: //t:sh_test
+cases: S.Broken S.Common
+```
+)";
+
+TEST(Report, ThreeStatesPerClaimFromItsOwnCases) {
+  Fixture f = make_fixture("three");
+  f.add_verdict("sh_test", kGtestShared, 1);
+  write_file_atomically(f.dir + "/paper/sec3.md", absl::StrCat(kPaper3, kSharedClaims));
+  f.write_inputs();
+  const std::string summary = generate(f.options());
+  EXPECT_EQ(summary, "10 claims: 3 verified, 1 refuted, 1 not confirmed, 3 failed, 2 not run");
+  const Json doc = parse_json(slurp(f.out + "/claims.json"));
+  EXPECT_EQ(doc.find("summary")->find("not confirmed")->number, 1);
+  EXPECT_EQ(doc.find("summary")->find("refuted")->number, 1);
+  const Json& q1 = claim_json(doc, "Q1");
+  EXPECT_EQ(q1.find("status")->string, "verified");
+  EXPECT_EQ(q1.find("cases")->string, "S.Holds S.Common");
+  EXPECT_EQ(q1.find("measured")->array.size(), 1u);
+  EXPECT_EQ(q1.find("statistic")->string, "");
+  const Json& q2 = claim_json(doc, "Q2");
+  EXPECT_EQ(q2.find("status")->string, "not confirmed");
+  EXPECT_EQ(q2.find("statistic")->string, "not confirmed: paired z 0.9, level |z| >= 3");
+  ASSERT_EQ(q2.find("verdicts")->array.size(), 1u);
+  EXPECT_EQ(q2.find("verdicts")->array[0].find("case")->string, "S.Ties");
+  EXPECT_EQ(q2.find("verdicts")->array[0].find("state")->string, "not confirmed");
+  EXPECT_EQ(q2.find("measured")->array.size(), 0u);  // Q1's value is not Q2's
+  const Json& q3 = claim_json(doc, "Q3");
+  EXPECT_EQ(q3.find("status")->string, "refuted");
+  EXPECT_EQ(q3.find("statistic")->string, "refuted: exact counterexample n = 7");
+  EXPECT_EQ(claim_json(doc, "Q4").find("status")->string, "failed");
+  const std::string html = slurp(f.out + "/index.html");
+  EXPECT_TRUE(absl::StrContains(html, "<span class=\"status status-not-confirmed\">not confirmed</span>"));
+  EXPECT_TRUE(absl::StrContains(html, ".status-not-confirmed {"));
+  EXPECT_TRUE(absl::StrContains(html, "<em>Not confirmed</em>: they passed"));  // the legend
+  EXPECT_TRUE(absl::StrContains(
+      html, "<div class=\"statistic nomath\">not confirmed: paired z 0.9, level |z| &gt;= 3</div>"));
+  EXPECT_TRUE(absl::StrContains(html, "<strong>Not confirmed</strong> (<code>S.Ties</code>)"));
+  EXPECT_TRUE(absl::StrContains(html, "(cases <code>S.Ties:S.Common</code>)"));
+  EXPECT_TRUE(absl::StrContains(html, "<br><a href=\"#claim-q2\">2 cases</a> of it"));
+  EXPECT_TRUE(absl::StrContains(html, "<p class=\"summary\">10 claims: 3 verified, 1 refuted, 1 not "
+                                      "confirmed, 3 failed, 2 not run.</p>"));
+}
+
+TEST(Report, RefusesASharedTestWithoutCasesAndBadCasePatterns) {
+  Fixture f = make_fixture("shared");
+  f.add_verdict("sh_test", kGtestShared, 1);
+  const auto expect_refused = [&](const std::string& claims, const std::string& message) {
+    write_file_atomically(f.dir + "/paper/sec3.md", absl::StrCat(kPaper3, claims));
+    f.write_inputs();
+    try {
+      generate(f.options());
+      ADD_FAILURE() << "generated with " << claims;
+    } catch (const BadInput& e) {
+      EXPECT_TRUE(absl::StrContains(e.what(), message)) << e.what();
+    }
+    EXPECT_FALSE(fs::exists(f.out));
+  };
+  expect_refused(absl::StrReplaceAll(kSharedClaims, {{"cases: S.Broken S.Common\n", ""}}),
+                 "claim Q4 shares the test //t:sh_test with 3 other claims but names no cases");
+  expect_refused(absl::StrReplaceAll(kSharedClaims, {{"cases: S.Broken", "cases: -S.Broken"}}),
+                 "the cases pattern '-S.Broken'");
+  expect_refused(absl::StrReplaceAll(kSharedClaims, {{"cases: S.Broken", "cases: S.Bro<ken"}}),
+                 "the cases pattern 'S.Bro<ken'");
+  expect_refused("\n```claim\nid: Q9\nkind: lemma\nstatement: s\ncases: S.a\n```\n",
+                 "claim Q9 has cases but no test");
 }
 
 // The HTML between the opening of element id="<id>" and its closing tag
@@ -1210,49 +1340,174 @@ TEST(Verdicts, StatusFromExitCodeAndXml) {
   EXPECT_EQ(status_of(c, {v}).status, "not run");
 }
 
-TEST(Verdicts, APassingTestThatRecordsACounterexampleRefutesTheClaim) {
+// One <testcase> of a verdict XML: passing unless `failure`, skipped if
+// `skipped`, with the given properties.
+std::string xml_case(const std::string& suite, const std::string& name,
+                     const std::vector<std::pair<std::string, std::string>>& properties,
+                     bool failure = false, bool skipped = false) {
+  std::string out = absl::StrCat("<testcase name=\"", name, "\" status=\"",
+                                 skipped ? "notrun" : "run", "\" classname=\"", suite, "\">");
+  if (!properties.empty()) {
+    out += "<properties>";
+    for (const auto& [k, v] : properties)
+      absl::StrAppend(&out, "<property name=\"", k, "\" value=\"", v, "\"/>");
+    out += "</properties>";
+  }
+  if (failure) out += "<failure message=\"x.cc:1\"/>";
+  return out + "</testcase>";
+}
+
+Verdict verdict_of(const std::string& test, const std::vector<std::string>& cases,
+                   int exit_code = 0) {
+  Verdict v;
+  v.test = test;
+  v.has_xml = true;
+  v.exit_code = exit_code;
+  v.xml = parse_gtest_xml(absl::StrCat("<testsuites tests=\"", cases.size(), "\"><testsuite name=\"S\">",
+                                       absl::StrJoin(cases, ""), "</testsuite></testsuites>"));
+  return v;
+}
+
+Claim claim_of(const std::string& id, const std::string& test, const std::string& cases = "") {
   Claim c;
-  c.id = "X";
-  c.test = "//t:x";
+  c.id = id;
+  c.test = test;
+  c.cases = cases;
+  return c;
+}
+
+// A passing case with a structured record gives the claim that record's
+// state; a refuted or not confirmed record is never read as verified.
+TEST(Verdicts, ARecordedVerdictGivesTheClaimItsState) {
+  const Verdict refuted = verdict_of(
+      "//t:x", {xml_case("S", "a", {{"verdict:X", "refuted: exact counterexample n=7: cond &lt; n^3"}}),
+                xml_case("S", "b", {})});
+  ClaimStatus s = status_of(claim_of("X", "//t:x"), {refuted});
+  EXPECT_EQ(s.status, "refuted");
+  ASSERT_EQ(s.records.size(), 1u);
+  EXPECT_EQ(s.records[0].test_case, "S.a");
+  EXPECT_EQ(s.records[0].state, "refuted");
+  EXPECT_EQ(s.records[0].statistic, "exact counterexample n=7: cond < n^3");
+  EXPECT_TRUE(absl::StrContains(s.detail, "counterexample")) << s.detail;
+  const Verdict tie = verdict_of(
+      "//t:x", {xml_case("S", "a", {{"verdict:X", "not confirmed: z = 0.9, level |z| &gt;= 3"}})});
+  s = status_of(claim_of("X", "//t:x"), {tie});
+  EXPECT_EQ(s.status, "not confirmed");
+  EXPECT_EQ(s.records.at(0).statistic, "z = 0.9, level |z| >= 3");
+  EXPECT_TRUE(absl::StrContains(s.detail, "do not decide")) << s.detail;
+  const Verdict holds =
+      verdict_of("//t:x", {xml_case("S", "a", {{"verdict:X", "verified: z = 7.8"}})});
+  EXPECT_EQ(status_of(claim_of("X", "//t:x"), {holds}).status, "verified");
+  // Refuted, then not confirmed, then verified, over several cases.
+  const Verdict mixed = verdict_of(
+      "//t:x", {xml_case("S", "a", {{"verdict:X", "verified: z = 7.8"}}),
+                xml_case("S", "b", {{"verdict:X", "not confirmed: z = 0.9"}}),
+                xml_case("S", "c", {{"verdict:X", "refuted: exact tie"}})});
+  s = status_of(claim_of("X", "//t:x"), {mixed});
+  EXPECT_EQ(s.status, "refuted");
+  EXPECT_EQ(s.records.size(), 3u);
+  const Verdict two = verdict_of("//t:x", {xml_case("S", "a", {{"verdict:X", "verified: z = 7.8"}}),
+                                            xml_case("S", "b", {{"verdict:X", "not confirmed: z = 0.9"}})});
+  EXPECT_EQ(status_of(claim_of("X", "//t:x", "S.a:S.b"), {two}).status, "not confirmed");
+  // S.c's record lies outside the claim's cases: a mismatch, not a verdict.
+  EXPECT_EQ(status_of(claim_of("X", "//t:x", "S.a:S.b"), {mixed}).status, "failed");
+  // A failing test refutes nothing: it failed.
+  Verdict failing = verdict_of(
+      "//t:x", {xml_case("S", "a", {{"verdict:X", "refuted: exact"}}, /*failure=*/true)}, 1);
+  EXPECT_EQ(status_of(claim_of("X", "//t:x"), {failing}).status, "failed");
+  // Records are per claim: another claim's record leaves this one verified.
+  const Verdict other =
+      verdict_of("//t:x", {xml_case("S", "a", {{"verdict:Y", "refuted: exact"}})});
+  EXPECT_EQ(status_of(claim_of("X", "//t:x"), {other}).status, "verified");
+  EXPECT_EQ(status_of(claim_of("Y", "//t:x"), {other}).status, "refuted");
+  EXPECT_EQ(status_of(claim_of("Y.1", "//t:x"), {other}).status, "verified");
+}
+
+// Records in the older GoogleTest format (attributes of <testcase>) count too.
+TEST(Verdicts, ARecordAsATestCaseAttributeCounts) {
   Verdict v;
   v.test = "//t:x";
   v.has_xml = true;
   v.xml = parse_gtest_xml(
-      "<testsuites tests=\"1\"><testsuite name=\"S\"><testcase name=\"a\" classname=\"S\">"
-      "<properties><property name=\"refuted\" value=\"n=7: cond &lt; n^3\"/></properties>"
-      "</testcase></testsuite></testsuites>");
-  const ClaimStatus s = status_of(c, {v});
-  EXPECT_EQ(s.status, "refuted");
-  ASSERT_EQ(s.refuted.size(), 1u);
-  EXPECT_EQ(s.refuted[0], "n=7: cond < n^3");
-  EXPECT_TRUE(absl::StrContains(s.detail, "counterexample")) << s.detail;
-  v.exit_code = 1;  // a failing test refutes nothing: it failed
-  EXPECT_EQ(status_of(c, {v}).status, "failed");
+      "<testsuites tests=\"1\"><testsuite name=\"S\"><testcase name=\"a\" status=\"run\" "
+      "classname=\"S\" verdict:X=\"not confirmed: z 1.7\"/></testsuite></testsuites>");
+  const ClaimStatus s = status_of(claim_of("X", "//t:x"), {v});
+  EXPECT_EQ(s.status, "not confirmed");
+  EXPECT_EQ(s.records.at(0).statistic, "z 1.7");
 }
 
-TEST(Verdicts, ACounterexampleNamingAClaimRefutesThatClaimOnly) {
-  Verdict v;
-  v.test = "//t:shared";
-  v.has_xml = true;
-  v.xml = parse_gtest_xml(
-      "<testsuites tests=\"1\"><testsuite name=\"S\"><testcase name=\"a\" classname=\"S\">"
-      "<properties><property name=\"refuted\" value=\"E4.1.2 conv/fc = 2080 at 5000 steps\"/>"
-      "<property name=\"refuted\" value=\"T3(a) converges at eta lambda S^2 = 1.5\"/>"
-      "</properties></testcase></testsuite></testsuites>");
-  auto status = [&](const std::string& id) {
-    Claim c;
-    c.id = id;
-    c.test = "//t:shared";
-    return status_of(c, {v});
-  };
-  EXPECT_EQ(status("E4.1.1").status, "verified");
-  EXPECT_EQ(status("E4.1.2").status, "refuted");
-  ASSERT_EQ(status("E4.1.2").refuted.size(), 1u);
-  EXPECT_EQ(status("T3").status, "refuted");
-  EXPECT_EQ(status("E4.1.21").status, "verified");
-  // Not starting with a claim id: about every claim of the test.
-  v.xml.refuted = {"the bound fails at n = 7"};
-  EXPECT_EQ(status("E4.1.1").status, "refuted");
+// What must never show as verified: a counterexample given as free text (the
+// old "refuted" property), a malformed record, a record from a case outside
+// the claim's cases, a claim whose cases match nothing or were all skipped.
+TEST(Verdicts, ClaimsWithoutAPassingCaseOrWithBadRecordsAreNotVerified) {
+  const Verdict free_text = verdict_of(
+      "//t:x", {xml_case("S", "a", {{"refuted", "E4.1.2 conv/fc = 2080 at 5000 steps"}})});
+  ClaimStatus s = status_of(claim_of("X", "//t:x"), {free_text});
+  EXPECT_EQ(s.status, "failed");
+  EXPECT_TRUE(absl::StrContains(s.detail, "free text")) << s.detail;
+  for (const char* value : {"refuted", "refuted:", "refuted: ", "disproved: n=7", "Refuted: n=7",
+                            "not confirmed z=1"}) {
+    const Verdict bad = verdict_of("//t:x", {xml_case("S", "a", {{"verdict:X", value}})});
+    s = status_of(claim_of("X", "//t:x"), {bad});
+    EXPECT_EQ(s.status, "failed") << value;
+    EXPECT_TRUE(absl::StrContains(s.detail, "not '<verified|refuted|not confirmed>")) << s.detail;
+  }
+  const Verdict outside = verdict_of(
+      "//t:x", {xml_case("S", "Mine", {}), xml_case("S", "Other", {{"verdict:X", "refuted: n=7"}})});
+  s = status_of(claim_of("X", "//t:x", "S.Mine"), {outside});
+  EXPECT_EQ(s.status, "failed");
+  EXPECT_TRUE(absl::StrContains(s.detail, "S.Other records a verdict on X")) << s.detail;
+  s = status_of(claim_of("X", "//t:x", "S.Gone*"), {outside});
+  EXPECT_EQ(s.status, "failed");
+  EXPECT_EQ(s.detail, "no test case of the test matches the claim's cases 'S.Gone*'.");
+  const Verdict skipped = verdict_of(
+      "//t:x", {xml_case("S", "Mine", {}, false, /*skipped=*/true), xml_case("S", "Other", {})});
+  s = status_of(claim_of("X", "//t:x", "S.Mine"), {skipped});
+  EXPECT_EQ(s.status, "failed");
+  EXPECT_TRUE(absl::StrContains(s.detail, "all skipped")) << s.detail;
+  EXPECT_EQ(status_of(claim_of("X", "//t:x", "S.Other"), {skipped}).status, "verified");
+}
+
+// Several claims of one test: each is judged by its own cases. A failing case
+// fails the claims that select it and no other; measured values come from the
+// claim's own cases.
+TEST(Verdicts, EachClaimOfASharedTestIsJudgedByItsOwnCases) {
+  const Verdict v = verdict_of(
+      "//t:shared",
+      {xml_case("S", "E1_Holds", {{"measured", "e1 margin 9"}}),
+       xml_case("S", "E2_Tie", {{"measured", "e2 z 0.9"}, {"verdict:E2", "not confirmed: z 0.9"}}),
+       xml_case("S", "E3_Broken", {}, /*failure=*/true), xml_case("S", "Common", {})},
+      1);
+  ClaimStatus e1 = status_of(claim_of("E1", "//t:shared", "S.E1_* S.Common"), {v});
+  EXPECT_EQ(e1.status, "verified");
+  EXPECT_EQ(e1.cases_run, 2);
+  EXPECT_EQ(e1.measured, std::vector<std::string>{"e1 margin 9"});
+  EXPECT_EQ(e1.detail,
+            "2 of the claim's 2 test cases (cases 'S.E1_* S.Common') passed. (1 other test case "
+            "of the test failed.)");
+  const ClaimStatus e2 = status_of(claim_of("E2", "//t:shared", "S.E2_*:S.Common"), {v});
+  EXPECT_EQ(e2.status, "not confirmed");
+  EXPECT_EQ(e2.measured, std::vector<std::string>{"e2 z 0.9"});
+  const ClaimStatus e3 = status_of(claim_of("E3", "//t:shared", "S.E3_* S.Common"), {v});
+  EXPECT_EQ(e3.status, "failed");
+  EXPECT_TRUE(absl::StrContains(e3.detail, "S.E3_Broken")) << e3.detail;
+  // Without a filter every case counts, the failing one too.
+  EXPECT_EQ(status_of(claim_of("E1", "//t:shared"), {v}).status, "failed");
+}
+
+TEST(Verdicts, CaseFiltersMatchLikeGoogleTests) {
+  EXPECT_TRUE(case_selected("", "S.a"));
+  EXPECT_TRUE(case_selected("S.*", "S.a"));
+  EXPECT_TRUE(case_selected("X.b:S.a", "S.a"));
+  EXPECT_TRUE(case_selected("X.b  S.a", "S.a"));
+  EXPECT_TRUE(case_selected("S.?", "S.a"));
+  EXPECT_TRUE(case_selected("*Seed*", "E5.ForwardOnlyAgainstMulticlassSeed4"));
+  EXPECT_TRUE(case_selected("E4_1.*", "E4_1.DISABLED_MeasureMargins"));
+  EXPECT_FALSE(case_selected("S.?", "S.ab"));
+  EXPECT_FALSE(case_selected("S.a", "S.ab"));
+  EXPECT_FALSE(case_selected("E4_1.*", "E4_1_2.ConvolutionDoesNotBeat"));
+  EXPECT_FALSE(case_selected("S.a*b", "S.a"));
+  EXPECT_TRUE(case_selected("S.a*b", "S.axxb"));
 }
 
 TEST(GtestXml, ReadsCasesFailuresAndMeasuredInBothFormats) {
@@ -1308,6 +1563,9 @@ TEST(Markdown, RefusesMalformedClaimBlocksWithFileAndLine) {
   EXPECT_EQ(d.blocks[0].claim.statement, "first second");
   EXPECT_EQ(d.blocks[0].claim.figures, (std::vector<std::string>{"a_b", "c"}));
   EXPECT_EQ(d.blocks[1].rows.size(), 2u);
+  const Document cases = parse_markdown(
+      "p.md", "```claim\nid: T9\nkind: lemma\nstatement: s\ntest: //t:x\ncases: S.a:S.b\n  S.c*\n```\n");
+  EXPECT_EQ(cases.blocks[0].claim.cases, "S.a:S.b S.c*");
 }
 
 // The claims and placed figures of one text of paper/.
@@ -1374,6 +1632,34 @@ TEST(Paper, Section3TextHasTheFourClaimsAndPlacesItsFigures) {
 }
 
 // Together the texts (every paper/*.md) place every figure once.
+// The claims of Sections 4 and 5 that share a test each name the cases
+// that decide them, and those select the right test cases.
+TEST(Paper, ClaimsSharingATestAreDecidedByTheirOwnCases) {
+  std::map<std::string, Claim> claims = read_text("sec4_conditioning.md").claims;
+  for (const auto& [id, c] : read_text("sec5_flat.md").claims) claims[id] = c;
+  for (const char* id :
+       {"E4.1.1", "E4.1.2", "E4.1.3", "E4.1.4", "E5.2", "E5.3", "E5.4", "E5.5", "E5.5-PREDICT"})
+    EXPECT_FALSE(claims[id].cases.empty()) << id;
+  const auto selects = [&](const char* id, const char* test_case) {
+    return case_selected(claims[id].cases, test_case);
+  };
+  EXPECT_TRUE(selects("E4.1.2", "E4_1_2.ConvolutionDoesNotBeatFullyConnectedInReconstructionError"));
+  EXPECT_TRUE(selects("E4.1.1", "E4_1_2.ConvolutionDoesNotBeatFullyConnectedInReconstructionError"));
+  EXPECT_FALSE(selects("E4.1.1", "E4_1_3.WhitenedConvolutionWithTheScriptsAdamIsNotReliablyAccurateAt500Steps"));
+  EXPECT_TRUE(selects("E4.1.3", "E4_1_3.WhitenedConvolutionWithTheScriptsAdamIsNotReliablyAccurateAt500Steps"));
+  EXPECT_FALSE(selects("E4.1.4", "E4_1_2.ConvolutionDoesNotBeatFullyConnectedInReconstructionError"));
+  EXPECT_TRUE(selects("E4.1.4", "E4_1.RunsAreDeterministicGivenTheSeed"));
+  EXPECT_TRUE(selects("E5.5", "E5.ForwardOnlyAgainstMulticlassSeed4"));
+  EXPECT_TRUE(selects("E5.5", "E5.ArithmeticPerSampleFromTheArchitectures"));
+  EXPECT_TRUE(selects("E5.5-PREDICT", "E5.ArithmeticPerSampleFromTheArchitectures"));
+  EXPECT_FALSE(selects("E5.5-PREDICT", "E5.ForwardOnlyAgainstMulticlassSeed4"));
+  EXPECT_TRUE(selects("E5.4", "E5.ForwardOnlyAgainstMulticlassSeed4"));
+  EXPECT_FALSE(selects("E5.4", "E5.ArithmeticPerSampleFromTheArchitectures"));
+  EXPECT_FALSE(selects("E5.2", "E5.ForwardOnlyAgainstMulticlassSeed1"));
+  EXPECT_TRUE(selects("E5.2", "E5.SigmoidApproximationIsSensitiveToTheInitialBias"));
+  EXPECT_FALSE(selects("E5.3", "E5.SigmoidApproximationIsSensitiveToTheInitialBias"));
+}
+
 TEST(Paper, TheTextsPlaceEveryFigure) {
   std::vector<std::string> placed;
   int texts = 0;

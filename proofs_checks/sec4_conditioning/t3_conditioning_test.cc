@@ -32,6 +32,7 @@
 #include "lib/analysis/fit.h"
 #include "lib/core/rng.h"
 #include "lib/data/curves.h"
+#include "proofs_checks/verdict.h"
 #include "rapidcheck.h"
 #include "rapidcheck/gtest.h"
 
@@ -72,11 +73,11 @@ TEST(T3, PartA_IsRefuted_EtaLambdaS11SquaredInOneToTwoConverges) {
     measured += absl::StrFormat("%sc=%.1f: ||E U_t - U|| = %.3g (t=0), %.2g (t=%d), %.2g (t=%d)",
                                 measured.empty() ? "" : "; ", c, e0, e_half, T / 2, e_end, T);
   }
-  RecordProperty(
-      "refuted",
-      "T3(a): n=5, eta lambda S_11^2 = 1 or 1.5: E U_t converges to W^{-1} (error < 1e-9), "
-      "it does not diverge; corrected: E U_t diverges iff eta lambda S_11^2 > 2 and "
-      "converges iff < 2");
+  record_verdict(
+      "T3", ClaimState::kRefuted,
+      "(a), an exact counterexample: n=5, eta lambda S_11^2 = 1 or 1.5: E U_t converges to "
+      "W^{-1} (error < 1e-9), it does not diverge; corrected: E U_t diverges iff eta lambda "
+      "S_11^2 > 2 and converges iff < 2");
   RecordProperty("measured", "T3(a) counterexample n=5, " + measured);
 }
 

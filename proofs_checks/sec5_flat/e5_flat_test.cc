@@ -33,7 +33,8 @@
 //   * test-time cost, without clocks: the multiply-adds of one prediction.
 //     Forward-only and the approximation predict with the same function
 //     u(w^T x + b), so they cost the same: the paper's "cheapest prediction"
-//     holds only as a tie, and the test records that as refuted.
+//     holds only as a tie, and the test records it as refuted (claim
+//     E5.5-PREDICT; an exact counterexample: the counts have no noise).
 // Thread CPU time per step and wall time per prediction are recorded as
 // information ("measured"), never asserted: on a loaded 2-core machine they
 // vary by 2x or more between runs.
@@ -45,8 +46,10 @@
 //   * against the multi-class network it is never significantly worse, and
 //     significantly better on most seeds but not all: seed 4 ties at the
 //     paper's budgets and at equal budgets (z 0.9 and 2.4), seed 3 at equal
-//     budgets (z 1.7). "Lowest error of the four" is refuted by these seeds,
-//     which the test keeps (multi-class checks on seeds 1 to 4);
+//     budgets (z 1.7). These ties are within noise (|z| < 3): they neither
+//     confirm nor refute "lowest error of the four", and the test records
+//     E5.5 as not confirmed on them, with the paired differences and z
+//     (multi-class checks on seeds 1 to 4; seeds 1 and 2 record verified);
 //   * training: every forward-only step costs 200 multiply-adds per sample
 //     and no exp/log, against 200 and 102 sigmoids (approx), 80 300 (e2e) and
 //     80 000 and 101 exp/log (multiclass), and forward-only reaches each
@@ -54,7 +57,8 @@
 //     multi-class network in 3 000 to 5 000; exactly 5 000 on seeds 4 and 9);
 //   * prediction: 100 multiply-adds, 301x and 300x fewer than the networks',
 //     and exactly as many as the approximation's (the same predictor): the
-//     "cheapest prediction" is a tie, recorded as refuted.
+//     "cheapest prediction" is an exact tie, recorded as refuted
+//     (E5.5-PREDICT).
 // The errors and step counts are deterministic for a seed (same binary, one
 // BLAS thread).
 #include <time.h>
@@ -72,6 +76,7 @@
 #include "experiments/sec5_flat/flat_training.h"
 #include "gtest/gtest.h"
 #include "lib/io/results.h"
+#include "proofs_checks/verdict.h"
 
 namespace fgbdl {
 namespace {
@@ -138,16 +143,20 @@ double mean(const std::vector<double>& v) {
   return s / static_cast<double>(v.size());
 }
 
-// (mean of b - a) / its standard error, per point (paired): how many
-// standard errors b's error is above a's.
-double paired_z(const std::vector<double>& a, const std::vector<double>& b) {
+// The mean of b - a per point (paired), its standard error, and z = mean /
+// se: how many standard errors b's error is above a's.
+struct Paired {
+  double mean = 0, se = 0, z = 0;
+};
+Paired paired_difference(const std::vector<double>& a, const std::vector<double>& b) {
   const double n = static_cast<double>(a.size());
   double m = 0;
   for (std::size_t i = 0; i < a.size(); ++i) m += (b[i] - a[i]) / n;
   double v = 0;
   for (std::size_t i = 0; i < a.size(); ++i) v += (b[i] - a[i] - m) * (b[i] - a[i] - m);
   v /= n - 1;
-  return v > 0 ? m / std::sqrt(v / n) : (m > 0 ? INFINITY : m < 0 ? -INFINITY : 0.0);
+  const double se = std::sqrt(v / n);
+  return {m, se, v > 0 ? m / se : (m > 0 ? INFINITY : m < 0 ? -INFINITY : 0.0)};
 }
 
 // Changes of the prediction across 1 000 fresh points with |r - b*| <= 0.03,
@@ -175,6 +184,7 @@ struct Other {
   FlatApproach approach = FlatApproach::kApprox;
   double error = 0, initial = 0;  // after 10 000 steps, and at step 0
   double z5 = 0, z10 = 0;         // paired z of (error - fo@5000), (error - fo@10000)
+  Paired d5, d10;                 // the paired differences behind z5 and z10
   std::int64_t reach = -1;        // forward_only's steps to reach `error` (-1: never)
   FlatCost cost;
   int switches = 0;
@@ -236,8 +246,10 @@ SeedOutcome run_seed(std::uint64_t seed, const std::vector<FlatApproach>& approa
     Other& x = o.others[i];
     const std::vector<double> e = squared_errors(trainers[i], set);
     x.error = mean(e);
-    x.z5 = paired_z(fo5_errors, e);
-    x.z10 = paired_z(fo10_errors, e);
+    x.d5 = paired_difference(fo5_errors, e);
+    x.d10 = paired_difference(fo10_errors, e);
+    x.z5 = x.d5.z;
+    x.z10 = x.d10.z;
     for (const auto& [t, err] : fo_curve) {
       if (err <= x.error) {
         x.reach = t;
@@ -331,24 +343,34 @@ void check_against_multiclass(std::uint64_t seed) {
   // 0.9 over seeds 1..10), but not always significantly better: z at the
   // paper's budgets 7.8, 5.2, 4.7, 0.9, 7.8, 9.0, 4.5, 7.3, 4.8, 6.3 and at
   // equal budgets 7.6, 7.1, 1.7, 2.4, 3.1, 10.3, 4.1, 8.5, 3.0, 6.0 on
-  // seeds 1..10. Seed 4 ties at both budgets and seed 3 at equal budgets:
-  // the counterexamples to "lowest error of the four", checked here and
-  // recorded as refuted.
+  // seeds 1..10. Seed 4 ties at both budgets and seed 3 at equal budgets.
+  // A tie within noise neither confirms nor refutes "lowest error of the
+  // four": such a seed records E5.5 as not confirmed (the level: |z| >=
+  // kMinZ, two-sided p <= 0.0027 under the normal approximation; refuting
+  // it would take z <= -kMinZ, which fails the check above instead). The
+  // ties on seeds 3 and 4 are checked, so that a change that separates the
+  // two learners is noticed and the verdict revisited.
   EXPECT_GT(mc.z5, -kMinZ) << where;
   EXPECT_GT(mc.z10, -kMinZ) << where;
-  if (seed == 4) EXPECT_LT(mc.z5, kMinZ) << where << ": the counterexample is gone";
-  if (seed == 3 || seed == 4) EXPECT_LT(mc.z10, kMinZ) << where << ": the counterexample is gone";
-  if (mc.z5 < kMinZ || mc.z10 < kMinZ) {
-    ::testing::Test::RecordProperty(
-        "refuted",
-        absl::StrFormat(
-            "E5.5 (lowest error of the four): seed %d, MSE on 1e5 fresh points forward_only@5000 "
-            "%.3g and @10000 %.3g against multiclass@10000 %.3g: paired z %.1f and %.1f, not "
-            "significantly lower (z < %.0f). Corrected: forward_only is far more accurate than "
-            "the approximation and the e2e network on every seed, and never significantly less "
-            "accurate than the multi-class network",
-            static_cast<int>(seed), o.fo5, o.fo10, mc.error, mc.z5, mc.z10, kMinZ));
+  if (seed == 4) {
+    EXPECT_LT(mc.z5, kMinZ) << where << ": the tie is gone";
   }
+  if (seed == 3 || seed == 4) {
+    EXPECT_LT(mc.z10, kMinZ) << where << ": the tie is gone";
+  }
+  const bool tie = mc.z5 < kMinZ || mc.z10 < kMinZ;
+  record_verdict(
+      "E5.5", tie ? ClaimState::kNotConfirmed : ClaimState::kVerified,
+      absl::StrFormat(
+          "lowest error of the four, seed %d: multiclass@10000 minus forward_only squared error "
+          "on 1e5 fresh points, paired per point: %.3g (se %.2g, z %.1f) against "
+          "forward_only@5000 and %.3g (se %.2g, z %.1f) against forward_only@10000 (MSE "
+          "multiclass %.3g, forward_only %.3g and %.3g); level |z| >= %.0f (two-sided p <= "
+          "0.0027): %s",
+          static_cast<int>(seed), mc.d5.mean, mc.d5.se, mc.z5, mc.d10.mean, mc.d10.se, mc.z10,
+          mc.error, o.fo5, o.fo10, kMinZ,
+          tie ? "a tie within noise, neither learner significantly more accurate"
+              : "forward_only significantly more accurate at both budgets"));
   check_training_cost(o, mc, where);
   // E5.4: the multi-class boundaries are blurred. Around the step at b* its
   // predicted value changes many times where the target changes once
@@ -383,7 +405,7 @@ TEST(E5, ForwardOnlyAgainstMulticlassSeed4) { check_against_multiclass(4); }
 // 300x cheaper than the networks' and exactly as cheap as the
 // approximation's: both predict with u(w^T x + b). The paper's claim that
 // forward-only has the cheapest prediction of the four holds only as this
-// tie, and is recorded as refuted.
+// tie, and is recorded as refuted (E5.5-PREDICT).
 TEST(E5, ArithmeticPerSampleFromTheArchitectures) {
   const auto cost = [](FlatApproach a) { return flat_cost(FlatTrainer(settings(a, 1), 1)); };
   const FlatCost fo = cost(FlatApproach::kForwardOnly), ap = cost(FlatApproach::kApprox),
@@ -422,16 +444,19 @@ TEST(E5, ArithmeticPerSampleFromTheArchitectures) {
           fo.train_macs, fo.train_transcendentals, ap.train_macs, ap.train_transcendentals,
           e2e.train_macs, e2e.train_transcendentals, mc.train_macs, mc.train_transcendentals,
           fo.predict_macs, ap.predict_macs, e2e.predict_macs, mc.predict_macs));
+  // An exact counterexample (counted, not measured: no noise): forward-only
+  // predicts with exactly the approximation's arithmetic.
   if (fo.predict_macs == ap.predict_macs &&
       fo.predict_transcendentals == ap.predict_transcendentals) {
-    RecordProperty(
-        "refuted",
+    record_verdict(
+        "E5.5-PREDICT", ClaimState::kRefuted,
         absl::StrFormat(
-            "E5.5 (cheapest prediction): forward_only's prediction u(w^T x + b) is also the "
-            "sigmoid approximation's predictor; both cost %g multiply-adds and %g exp/log per "
-            "sample, so forward_only ties the approximation and is not cheaper. Corrected: "
-            "forward_only and the approximation share the cheapest prediction, %gx and %gx "
-            "cheaper than the e2e and multi-class networks",
+            "cheapest prediction, an exact counterexample: forward_only's prediction u(w^T x + "
+            "b) is also the sigmoid approximation's predictor; both cost exactly %g "
+            "multiply-adds and %g exp/log per sample (counted from the architectures), so "
+            "forward_only ties the approximation and is not cheaper. Corrected: forward_only "
+            "and the approximation share the cheapest prediction, %gx and %gx cheaper than the "
+            "e2e and multi-class networks",
             fo.predict_macs, fo.predict_transcendentals, e2e.predict_macs / fo.predict_macs,
             mc.predict_macs / fo.predict_macs));
   }

@@ -1,15 +1,23 @@
 // Stand-in claim tests for //reports:paper_glue_test: one passes and records
-// a measured value, one fails, one crashes before GoogleTest writes its XML.
+// a measured value and verdicts on two claims (proofs_checks/verdict.h), one
+// fails, one crashes before GoogleTest writes its XML.
 // Each finds its runfiles as under `bazel test` (claim_verdict provides them).
 #include <cstdlib>
 #include <fstream>
 #include <string>
 
 #include "gtest/gtest.h"
+#include "proofs_checks/verdict.h"
 
 TEST(FakeClaim, RecordsAMeasuredValue) {
   RecordProperty("measured", "ratio < 1 & \"quoted\"");
   EXPECT_EQ(1 + 1, 2);
+}
+
+TEST(FakeClaim, RecordsVerdicts) {
+  fgbdl::record_verdict("P2", fgbdl::ClaimState::kNotConfirmed, "paired z 0.9 < 3 & \"tie\"");
+  fgbdl::record_verdict("P3", fgbdl::ClaimState::kRefuted, "exact counterexample n = 7");
+  fgbdl::record_verdict("P3", fgbdl::ClaimState::kVerified, "the corrected bound holds");
 }
 
 TEST(FakeClaim, FindsItsRunfiles) {

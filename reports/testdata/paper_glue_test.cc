@@ -53,7 +53,18 @@ TEST(PaperGlue, LauncherWritesTheReportWithVerdictsFromRunningTheTests) {
   }
   const Json doc = parse_json(slurp(out + "/claims.json"));
   EXPECT_EQ(claim(doc, "P1").find("status")->string, "verified");
-  EXPECT_EQ(claim(doc, "P1").find("detail")->string, "3 of 3 test cases passed.");
+  EXPECT_EQ(claim(doc, "P1").find("detail")->string,
+            "3 of the claim's 3 test cases (cases 'FakeClaim.RecordsAMeasuredValue "
+            "FakeClaim.FindsItsRunfiles FakeClaim.SecondCase') passed.");
+  // Verdicts recorded by a real GoogleTest binary through record_verdict.
+  EXPECT_EQ(claim(doc, "P2").find("status")->string, "not confirmed");
+  EXPECT_EQ(claim(doc, "P2").find("statistic")->string,
+            "not confirmed: paired z 0.9 < 3 & \"tie\"");
+  EXPECT_EQ(claim(doc, "P2").find("measured")->array.size(), 0u);
+  EXPECT_EQ(claim(doc, "P3").find("status")->string, "refuted");
+  EXPECT_EQ(claim(doc, "P3").find("statistic")->string,
+            "refuted: exact counterexample n = 7; the corrected bound holds");
+  EXPECT_EQ(doc.find("summary")->find("not confirmed")->number, 1);
   ASSERT_EQ(claim(doc, "P1").find("measured")->array.size(), 1u);
   EXPECT_EQ(claim(doc, "P1").find("measured")->array[0].string, "ratio < 1 & \"quoted\"");
   EXPECT_EQ(claim(doc, "F1").find("status")->string, "failed");
