@@ -10,8 +10,7 @@
 #include <utility>
 
 #include "lib/analysis/conditioning.h"
-#include "lib/nn/dense.h"
-#include "lib/nn/relu.h"
+#include "lib/train/mlp.h"
 
 namespace fgbdl {
 
@@ -185,7 +184,8 @@ class FullyConnected : public PwlModel {
         U_(xt::zeros<float>({n_, n_})),
         dU_(xt::zeros<float>({n_, n_})) {}
 
-  double loss_and_gradient(const Matrix& f, const Matrix& p) override {
+  double loss_and_gradient(const PwlBatch& batch) override {
+    const Matrix &f = batch.f, &p = batch.p;
     const std::size_t B = f.shape(0);
     if (r_.shape(0) != B) r_ = Matrix::from_shape({B, n_});
     predict(f, r_);
@@ -204,7 +204,7 @@ class FullyConnected : public PwlModel {
     return curve_from_encoding(to_double(p_hat));
   }
 
-  std::vector<ParamRef<float>> params() override { return {param<float>(U_, dU_)}; }
+  std::vector<Parameter> parameters() override { return {{"U", U_.data(), dU_.data(), U_.size()}}; }
 
   // Each row u of U has the loss E (u . f - p_i)^2: Hessian 2 E[f f^T].
   double hessian_max_eigenvalue(const Matrix& pool_f) const override {
@@ -239,7 +239,8 @@ class Conv : public PwlModel {
       for (std::size_t b = 0; b < 3; ++b) Mf_[a][b] = static_cast<float>(M(a, b));
   }
 
-  double loss_and_gradient(const Matrix& f, const Matrix& p) override {
+  double loss_and_gradient(const PwlBatch& batch) override {
+    const Matrix &f = batch.f, &p = batch.p;
     const std::size_t B = f.shape(0);
     const std::array<float, 3> v = effective_filter();
     double loss = 0;
@@ -282,7 +283,7 @@ class Conv : public PwlModel {
     return curve_from_encoding(p_hat);
   }
 
-  std::vector<ParamRef<float>> params() override { return {param<float>(w_, dw_)}; }
+  std::vector<Parameter> parameters() override { return {{"w", w_.data(), dw_.data(), 3}}; }
 
   // Loss (1/n) E sum_t (q_t M w - p_t)^2: Hessian 2 M^T E[(1/n) sum_t q_t q_t^T] M.
   double hessian_max_eigenvalue(const Matrix& pool_f) const override {
@@ -324,80 +325,38 @@ class Conv : public PwlModel {
 };
 
 // E4.1.4: the autoencoder M(N(f)); loss mean over batch and n of (M(N(f)) - f)^2.
+// Layers n -> 500 -> 100 -> 2k -> 100 -> 100 -> n, a ReLU after every layer
+// but the code layer (unless relu_code) and the last.
 class AutoEncoder : public PwlModel {
  public:
-  AutoEncoder(int n, int k, bool relu_code, Engine& init) : relu_code_(relu_code) {
-    const std::size_t sizes[7] = {static_cast<std::size_t>(n), 500, 100,
-                                  static_cast<std::size_t>(2 * k), 100, 100,
-                                  static_cast<std::size_t>(n)};
-    for (std::size_t l = 0; l < 6; ++l) layer_[l] = dense_init<float>(sizes[l], sizes[l + 1], init);
-  }
+  AutoEncoder(int n, int k, bool relu_code, Engine& init)
+      : mlp_({static_cast<std::size_t>(n), 500, 100, static_cast<std::size_t>(2 * k), 100, 100,
+              static_cast<std::size_t>(n)},
+             {true, true, relu_code, true, true, false}, init) {}
 
-  double loss_and_gradient(const Matrix& f, const Matrix& /*p*/) override {
-    forward(f, buf_);
-    Matrix& out = buf_.z[5];
+  double loss_and_gradient(const PwlBatch& batch) override {
+    const Matrix& f = batch.f;
+    const Matrix& out = mlp_.forward(f);
     const std::size_t count = out.size();
-    if (dout_.shape() != out.shape()) dout_ = Matrix::from_shape(out.shape());
     const double loss = residual_and_sum_of_squares(out.data(), f.data(), count,
-                                                    2.0f / static_cast<float>(count), dout_.data());
-    // Back through the layers: dz points at d loss / d z[l] (dout_ for the
-    // last layer, then da_[l] turned into dz in place by the ReLU's backward).
-    const Matrix* dz = &dout_;
-    for (std::size_t l = 5; l > 0; --l) {
-      dense_backward(layer_[l], buf_.a[l - 1], *dz);
-      dense_backward_input(layer_[l].W, *dz, da_[l - 1]);
-      if (activated(l - 1)) relu_backward(buf_.z[l - 1], da_[l - 1], da_[l - 1]);
-      dz = &da_[l - 1];
-    }
-    dense_backward(layer_[0], f, *dz);
+                                                    2.0f / static_cast<float>(count),
+                                                    mlp_.doutput().data());
+    mlp_.backward(f);
     return loss / static_cast<double>(count);
   }
 
   MatrixD decode(const Matrix& f) const override {
-    Buffers buf;
-    forward(f, buf);
-    return to_double(buf.z[5]);
+    Matrix out;
+    mlp_.predict(f, out);
+    return to_double(out);
   }
 
-  std::vector<ParamRef<float>> params() override {
-    std::vector<ParamRef<float>> out;
-    for (Dense<float>& l : layer_) {
-      out.push_back(param<float>(l.W, l.dW));
-      out.push_back(param<float>(l.b, l.db));
-    }
-    return out;
-  }
+  std::vector<Parameter> parameters() override { return mlp_.parameters(); }
 
   double hessian_max_eigenvalue(const Matrix&) const override { return 0; }
 
  private:
-  struct Buffers {
-    Matrix z[6];  // pre-activations of the 6 layers (z[5] is the output)
-    Matrix a[5];  // activations a[l] = relu(z[l]) (or z[2] itself: linear code)
-  };
-
-  // Whether layer l's output goes through a ReLU.
-  bool activated(std::size_t l) const { return l != 5 && (l != 2 || relu_code_); }
-
-  void forward(const Matrix& f, Buffers& b) const {
-    const Matrix* in = &f;
-    for (std::size_t l = 0; l < 6; ++l) {
-      dense_forward(layer_[l], *in, b.z[l]);
-      if (l == 5) break;
-      if (activated(l)) {
-        relu_forward(b.z[l], b.a[l]);
-      } else {
-        b.a[l] = b.z[l];
-      }
-      in = &b.a[l];
-    }
-  }
-
-  bool relu_code_;
-  Dense<float> layer_[6];
-  Buffers buf_;
-  Matrix dout_;  // [B, n] d loss / d output
-  Matrix da_[5];
+  Mlp mlp_;
 };
 
 // Rows of a double matrix as float32.
@@ -410,6 +369,16 @@ Matrix to_float(const MatrixD& a) {
 constexpr std::uint64_t kPoolStream = 0, kHeldOutStream = 1, kInitStream = 2, kBatchStream = 3;
 
 }  // namespace
+
+double PwlModel::loss(const PwlBatch& b) {
+  std::vector<std::vector<float>> saved;
+  const std::vector<Parameter> params = parameters();
+  for (const Parameter& p : params) saved.emplace_back(p.dw, p.dw + p.n);
+  const double value = loss_and_gradient(b);
+  for (std::size_t i = 0; i < params.size(); ++i)
+    std::copy(saved[i].begin(), saved[i].end(), params[i].dw);
+  return value;
+}
 
 std::unique_ptr<PwlModel> make_pwl_model(const PwlSettings& s, const Matrix& pool_f,
                                          Engine& init) {
@@ -427,7 +396,7 @@ std::unique_ptr<PwlModel> make_pwl_model(const PwlSettings& s, const Matrix& poo
 }
 
 PwlTrainer::PwlTrainer(const PwlSettings& s, std::uint64_t seed)
-    : s_(s), batch_rng_(derive_engine(seed, kBatchStream)), adam_(1.0) {
+    : s_(s), batch_rng_(derive_engine(seed, kBatchStream)) {
   if (s.pool < 1 || s.held_out < 1 || s.batch < 1 || s.n < 3)
     throw std::invalid_argument("PwlTrainer: pool, held_out and batch must be >= 1, n >= 3");
   MatrixD f, p;
@@ -440,7 +409,6 @@ PwlTrainer::PwlTrainer(const PwlSettings& s, std::uint64_t seed)
   test_f_ = to_float(f);
   Engine init = derive_engine(seed, kInitStream);
   model_ = make_pwl_model(s, pool_f_, init);
-  params_ = model_->params();
   lambda_max_ = model_->hessian_max_eigenvalue(pool_f_);
   if (s.lr > 0) {
     lr_ = s.lr;
@@ -449,15 +417,26 @@ PwlTrainer::PwlTrainer(const PwlSettings& s, std::uint64_t seed)
   } else {
     lr_ = s.encoder == PwlEncoder::kAutoEncoder ? kAutoEncoderSgdLr : 1 / (2 * lambda_max_);
   }
-  adam_ = Adam(lr_, s.beta1, s.beta2, s.eps);
-  const auto B = static_cast<std::size_t>(s.batch), n = static_cast<std::size_t>(s.n);
-  batch_f_ = Matrix::from_shape({B, n});
-  batch_p_ = Matrix::from_shape({B, n});
+  if (s.optimizer == PwlOptimizer::kAdam) {
+    optimizer_ = std::make_unique<AdamOptimizer>(lr_, s.beta1, s.beta2, s.eps);
+  } else {
+    optimizer_ = std::make_unique<SgdOptimizer>(lr_);
+  }
+  run_.model = model_.get();
+  run_.gradient = &backprop_;
+  run_.optimizer = optimizer_.get();
+  run_.draw = [this](PwlBatch& b) { draw(b); };
+  run_.engines = {&batch_rng_};
+  refs_ = param_refs(model_->parameters());
 }
 
-double PwlTrainer::step() {
+void PwlTrainer::draw(PwlBatch& batch) {
   const auto n = static_cast<std::size_t>(s_.n);
   const auto B = static_cast<std::size_t>(s_.batch);
+  if (batch.f.shape(0) != B || batch.f.shape(1) != n) {
+    batch.f = Matrix::from_shape({B, n});
+    batch.p = Matrix::from_shape({B, n});
+  }
   // The batch's pool indices first (the same draws in the same order), then
   // the rows: the pool (8 MB at the scripts' settings) is beyond L2, and
   // copying without draws in between lets the row loads overlap. The
@@ -468,17 +447,12 @@ double PwlTrainer::step() {
         uniform_index(batch_rng_, static_cast<std::uint64_t>(s_.pool)));
   const bool copy_p = s_.encoder != PwlEncoder::kAutoEncoder;
   for (std::size_t b = 0; b < B; ++b) {
-    std::copy_n(pool_f_.data() + batch_index_[b] * n, n, batch_f_.data() + b * n);
-    if (copy_p) std::copy_n(pool_p_.data() + batch_index_[b] * n, n, batch_p_.data() + b * n);
+    std::copy_n(pool_f_.data() + batch_index_[b] * n, n, batch.f.data() + b * n);
+    if (copy_p) std::copy_n(pool_p_.data() + batch_index_[b] * n, n, batch.p.data() + b * n);
   }
-  const double loss = model_->loss_and_gradient(batch_f_, batch_p_);
-  if (s_.optimizer == PwlOptimizer::kAdam) {
-    adam_.step<float>(params_);
-  } else {
-    Sgd{lr_}.step<float>(params_);
-  }
-  return loss;
 }
+
+double PwlTrainer::step() { return train_step(run_, batch_, refs_); }
 
 double PwlTrainer::train_error() const {
   return reconstruction_error(model_->decode(pool_f_), pool_f_);
@@ -543,30 +517,21 @@ PwlRun train_pwl(const PwlSettings& s, std::uint64_t seed,
     return finite;
   };
 
-  std::size_t next = 0;
-  if (evals[next] == 0) {
-    evaluate(0);
-    ++next;
-  }
-  for (std::int64_t t = 1; t <= s.steps; ++t) {
-    const double loss = trainer.step();
-    const bool due = next < evals.size() && evals[next] == t;
-    if (!std::isfinite(loss)) {  // a diverged run still records its curves, at this step
-      run.status.diverged = true;
-      run.status.diverged_step = t;
-      record_curves(t, add_row(t).first);
-      return run;
+  TrainingRun<PwlBatch>& training = trainer.run();
+  // A diverged step still records its curves, at this step.
+  training.evaluate = [&](const StepLoss& l) {
+    if (l.diverged) {
+      record_curves(l.step, add_row(l.step).first);
+      return false;
     }
-    if (due) {
-      ++next;
-      if (!evaluate(t)) {
-        run.status.diverged = true;
-        run.status.diverged_step = t;
-        return run;
-      }
-      if (on_step) on_step(t);
-    }
-  }
+    return evaluate(l.step);
+  };
+  training.tables = {&run.metrics, &run.curves};
+  LoopSettings loop;
+  loop.steps = s.steps;
+  loop.schedule.at = evals;
+  loop.on_progress = on_step;
+  run.status = train(training, loop).status;
   return run;
 }
 

@@ -58,7 +58,7 @@
 #include "lib/core/tensor.h"
 #include "lib/data/curves.h"
 #include "lib/io/results.h"
-#include "lib/nn/optim.h"
+#include "lib/train/loop.h"
 
 namespace fgbdl {
 
@@ -109,18 +109,20 @@ CurveDistribution pwl_curve_distribution(PwlEncoder e, bool script_data);
 // and 4.0 .. 9.1); 3e-5 learns slower (19.5 .. 22.8).
 inline constexpr double kAutoEncoderSgdLr = 1e-4;
 
-// One of the four learners with its parameters and gradient buffers.
-class PwlModel {
+// A batch: the rows of f and of their encodings p, both [B, n] (the
+// autoencoder ignores p).
+struct PwlBatch {
+  Matrix f, p;
+};
+
+// One of the four learners as a lib/train model.
+class PwlModel : public Model<PwlBatch> {
  public:
-  virtual ~PwlModel() = default;
-  // Loss of the batch (rows of f and of their encodings p, both [B, n]; the
-  // autoencoder ignores p) and its gradient, left in the model's gradient
-  // buffers (those params() points at).
-  virtual double loss_and_gradient(const Matrix& f, const Matrix& p) = 0;
+  // The objective alone: computed with its gradient, and the gradient
+  // buffers put back as they were.
+  double loss(const PwlBatch& b) override;
   // The decoded curves of the rows of f [m, n], in float64 [m, n].
   virtual MatrixD decode(const Matrix& f) const = 0;
-  // Every parameter with its gradient buffer.
-  virtual std::vector<ParamRef<float>> params() = 0;
   // The largest eigenvalue of the Hessian of the expected loss over the
   // rows of `pool_f` (float64) for the three linear encoders (their loss is
   // quadratic); 0 for the autoencoder.
@@ -174,16 +176,22 @@ class PwlTrainer {
   const Matrix& pool_f() const { return pool_f_; }
   const Matrix& held_out_f() const { return test_f_; }
   const PwlModel& model() const { return *model_; }
+  // The training run as lib/train's loop drives it (evaluate and tables unset).
+  TrainingRun<PwlBatch>& run() { return run_; }
 
  private:
+  void draw(PwlBatch& b);  // the next batch of pool rows
+
   PwlSettings s_;
   Matrix pool_f_, pool_p_, test_f_;
   std::unique_ptr<PwlModel> model_;
-  std::vector<ParamRef<float>> params_;  // model_->params(), fixed for the run
   Engine batch_rng_;
   double lambda_max_ = 0, lr_ = 0;
-  Adam adam_;
-  Matrix batch_f_, batch_p_;
+  std::unique_ptr<Optimizer> optimizer_;
+  Backprop<PwlBatch> backprop_;
+  TrainingRun<PwlBatch> run_;
+  std::vector<ParamRef<float>> refs_;
+  PwlBatch batch_;
   std::vector<std::size_t> batch_index_;  // the pool rows of the current batch
 };
 

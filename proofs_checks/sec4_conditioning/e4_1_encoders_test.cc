@@ -30,6 +30,7 @@
 #include "experiments/sec4_conditioning/pwl_encoders.h"
 #include "gtest/gtest.h"
 #include "lib/io/results.h"
+#include "lib/train/gradient_check.h"
 #include "proofs_checks/verdict.h"
 
 namespace fgbdl {
@@ -247,59 +248,42 @@ TEST(E4_1, RunsAreDeterministicGivenTheSeed) {
   }
 }
 
-// The models' gradients against central differences of their losses, along
-// a random direction of all parameters, at a random point (float32; the
-// three linear models' losses are quadratic, so the difference quotient is
-// exact up to rounding).
+// The models' gradients against central differences of their losses, one
+// parameter group at a time along the group's own gradient
+// (lib/train/gradient_check.h), at a random point (float32; the three linear
+// models' losses are quadratic, so the difference quotient is exact up to
+// rounding). Largest relative error measured over 3 seeds: 4.9e-4; bound 1e-2. A
+// factor 1.2 in one group shows as 0.167 there.
 TEST(E4_1, GradientsMatchFiniteDifferences) {
+  double worst = 0;
   for (const PwlEncoder e : {PwlEncoder::kFullyConnected, PwlEncoder::kConv,
                              PwlEncoder::kConvWhitened, PwlEncoder::kAutoEncoder}) {
     for (const bool relu_code : {false, true}) {
       if (relu_code && e != PwlEncoder::kAutoEncoder) continue;
-      PwlSettings s = settings(e, PwlOptimizer::kSgd, false);
-      s.n = 12;
-      s.relu_code = relu_code;
-      Engine rng = derive_engine(3, 0);
-      MatrixD fd, pd;
-      sample_curves(CurveDistribution::kPaper, s.n, s.k, 50, rng, &fd, &pd);
-      Matrix f = Matrix::from_shape(fd.shape()), p = Matrix::from_shape(pd.shape());
-      std::copy(fd.begin(), fd.end(), f.begin());
-      std::copy(pd.begin(), pd.end(), p.begin());
-      Engine init = derive_engine(3, 1);
-      auto model = make_pwl_model(s, f, init);
-      auto params = model->params();
-      // A random point and a random unit direction.
-      std::vector<std::vector<float>> dir;
-      double norm2 = 0;
-      for (const auto& q : params) {
-        dir.emplace_back(q.n);
-        for (std::size_t i = 0; i < q.n; ++i) {
-          q.w[i] += static_cast<float>(0.1 * normal(rng));
-          dir.back()[i] = static_cast<float>(normal(rng));
-          norm2 += static_cast<double>(dir.back()[i]) * dir.back()[i];
+      for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+        PwlSettings s = settings(e, PwlOptimizer::kSgd, false);
+        s.n = 12;
+        s.relu_code = relu_code;
+        Engine rng = derive_engine(seed, 0);
+        MatrixD fd, pd;
+        sample_curves(CurveDistribution::kPaper, s.n, s.k, 50, rng, &fd, &pd);
+        PwlBatch batch{Matrix::from_shape(fd.shape()), Matrix::from_shape(pd.shape())};
+        std::copy(fd.begin(), fd.end(), batch.f.begin());
+        std::copy(pd.begin(), pd.end(), batch.p.begin());
+        Engine init = derive_engine(seed, 1);
+        auto model = make_pwl_model(s, batch.f, init);
+        for (const Parameter& q : model->parameters())
+          for (std::size_t i = 0; i < q.n; ++i) q.w[i] += static_cast<float>(0.1 * normal(rng));
+        for (const GroupGradientCheck& c : check_gradient(*model, batch, {1e-2, 1e-3, 1e-4}, rng)) {
+          EXPECT_LT(c.relative_error(1e-6), 1e-2)
+              << to_string(e) << (relu_code ? " relu code" : "") << " seed " << seed << " "
+              << c.name << ": " << c.analytic << " vs " << c.numeric;
+          worst = std::max(worst, c.relative_error(1e-6));
         }
       }
-      model->loss_and_gradient(f, p);
-      double directional = 0;
-      for (std::size_t k = 0; k < params.size(); ++k)
-        for (std::size_t i = 0; i < params[k].n; ++i)
-          directional += static_cast<double>(params[k].dw[i]) * dir[k][i] / std::sqrt(norm2);
-      const double h = 1e-3;
-      auto shifted_loss = [&](double t) {
-        for (std::size_t k = 0; k < params.size(); ++k)
-          for (std::size_t i = 0; i < params[k].n; ++i)
-            params[k].w[i] += static_cast<float>(t * dir[k][i] / std::sqrt(norm2));
-        const double L = model->loss_and_gradient(f, p);
-        for (std::size_t k = 0; k < params.size(); ++k)
-          for (std::size_t i = 0; i < params[k].n; ++i)
-            params[k].w[i] -= static_cast<float>(t * dir[k][i] / std::sqrt(norm2));
-        return L;
-      };
-      const double numeric = (shifted_loss(h) - shifted_loss(-h)) / (2 * h);
-      EXPECT_NEAR(numeric, directional, 2e-2 * std::max(1.0, std::fabs(directional)))
-          << to_string(e) << (relu_code ? " relu code" : "");
     }
   }
+  RecordProperty("measured", absl::StrFormat("largest relative error %.3g", worst));
 }
 
 // Prints the numbers behind the thresholds above, over seeds 1..10:
