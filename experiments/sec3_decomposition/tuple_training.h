@@ -24,7 +24,7 @@
 #include "lib/core/rng.h"
 #include "lib/data/line_images.h"
 #include "lib/io/results.h"
-#include "lib/nn/optim.h"
+#include "lib/train/loop.h"
 
 namespace fgbdl {
 
@@ -45,34 +45,54 @@ struct TupleSettings {
   std::string canonical(std::uint64_t seed) const;
 };
 
-// The network, the optimizer, the data streams and the buffers of one run.
+// The tuple network with the objective of one approach, as a lib/train model.
+class TupleModel final : public Model<LineTupleBatch<float>> {
+ public:
+  TupleModel(TupleNetwork<float> net, TupleApproach approach)
+      : net_(std::move(net)), approach_(approach) {}
+  // conv1.W, conv1.b, conv2.W, conv2.b, fc1.W, ..., out.b (tuple_parameters' order).
+  std::vector<Parameter> parameters() override;
+  double loss(const LineTupleBatch<float>& b) override {
+    return evaluate(b).objective(approach_);
+  }
+  double loss_and_gradient(const LineTupleBatch<float>& b) override {
+    return tuple_loss_and_gradients(net_, b, approach_, ws_);
+  }
+  TupleEvaluation evaluate(const LineTupleBatch<float>& b) {
+    return tuple_evaluate(net_, b, eval_ws_);
+  }
+  const TupleNetwork<float>& network() const { return net_; }
+
+ private:
+  TupleNetwork<float> net_;
+  TupleApproach approach_;
+  TupleWorkspace<float> ws_, eval_ws_;
+};
+
+// The model, the optimizer, the data streams and the held-out tuples of one run.
 class TupleTrainer {
  public:
   TupleTrainer(const TupleSettings& s, std::uint64_t seed);
 
   // One Adam step on a fresh batch; returns the batch objective.
-  float step();
+  double step() { return train_step(run_, batch_, refs_); }
   // Accuracy and objective on the held-out tuples.
   TupleEvaluation evaluate();
 
-  // The state a checkpoint needs besides the settings: weights, Adam state
-  // and the training data engine.
-  std::string save_state() const;
-  // Restores what save_state wrote; throws std::runtime_error mentioning
-  // `source` if the bytes are not such a state for this network.
-  void load_state(const std::string& bytes, const std::string& source);
-
-  const TupleNetwork<float>& network() const { return net_; }
+  const TupleNetwork<float>& network() const { return model_.network(); }
+  // The training run as lib/train's loop drives it (evaluate and tables unset).
+  TrainingRun<LineTupleBatch<float>>& run() { return run_; }
 
  private:
   TupleSettings s_;
-  TupleNetwork<float> net_;
-  TupleWorkspace<float> ws_, eval_ws_;
+  TupleModel model_;
   Engine data_rng_;
-  LineTupleBatch<float> batch_;
   std::vector<LineTupleBatch<float>> eval_set_;  // chunks of at most `batch` tuples
-  AdamState<float> adam_;
-  std::vector<ParamRef<float>> params_;
+  Backprop<LineTupleBatch<float>> backprop_;
+  AdamOptimizer adam_;
+  TrainingRun<LineTupleBatch<float>> run_;
+  std::vector<ParamRef<float>> refs_;
+  LineTupleBatch<float> batch_;
 };
 
 // How a run is driven beyond its settings.
