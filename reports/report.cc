@@ -22,6 +22,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "lib/io/results.h"
+#include "nlohmann/json.hpp"
 #include "reports/figures.h"
 #include "reports/process.h"
 
@@ -496,35 +497,38 @@ std::string page_html(const Page& p) {
 }
 
 std::string claims_json(const Page& p) {
-  auto list = [](const std::vector<std::string>& vs) {
-    std::vector<std::string> q;
-    for (const auto& v : vs) q.push_back(json_quote(v));
-    return absl::StrCat("[", absl::StrJoin(q, ", "), "]");
-  };
-  std::vector<std::string> items;
+  using Json = nlohmann::ordered_json;
+  Json claims = Json::array();
   for (const Claim& c : p.claims) {
     const ClaimStatus& s = p.statuses.at(c.id);
-    items.push_back(absl::StrCat(
-        "    {\"id\": ", json_quote(c.id), ", \"kind\": ", json_quote(c.kind), ", \"precision\": ",
-        json_quote(c.precision), ",\n     \"statement\": ", json_quote(c.statement),
-        ",\n     \"test\": ", json_quote(c.test), ", \"status\": ", json_quote(s.status),
-        ", \"detail\": ", json_quote(s.detail), ",\n     \"measured\": ", list(s.measured),
-        ", \"refuted\": ", list(s.refuted),
-        ", \"figures\": ", list(c.figures), ", \"source\": ", json_quote(c.source), "}"));
+    claims.push_back({{"id", c.id},
+                      {"kind", c.kind},
+                      {"precision", c.precision},
+                      {"statement", c.statement},
+                      {"test", c.test},
+                      {"status", s.status},
+                      {"detail", s.detail},
+                      {"measured", s.measured},
+                      {"refuted", s.refuted},
+                      {"figures", c.figures},
+                      {"source", c.source}});
   }
-  std::vector<std::string> rows;
+  Json rows = Json::array();
   for (const Discrepancy& d : p.discrepancies) {
-    rows.push_back(absl::StrCat(
-        "    {\"section\": ", json_quote(d.section), ", \"where\": ", json_quote(d.where),
-        ",\n     \"paper\": ", json_quote(d.paper), ",\n     \"scripts\": ", json_quote(d.scripts),
-        ",\n     \"package\": ", json_quote(d.package), ", \"source\": ", json_quote(d.source),
-        "}"));
+    rows.push_back({{"section", d.section},
+                    {"where", d.where},
+                    {"paper", d.paper},
+                    {"scripts", d.scripts},
+                    {"package", d.package},
+                    {"source", d.source}});
   }
-  return absl::StrCat("{\n  \"generated\": ", json_quote(p.date),
-                      ",\n  \"git_commit\": ", json_quote(p.commit),
-                      ",\n  \"report\": ", json_quote(p.in.report_target), ",\n  \"claims\": [\n",
-                      absl::StrJoin(items, ",\n"), "\n  ],\n  \"discrepancies\": [\n",
-                      absl::StrJoin(rows, ",\n"), rows.empty() ? "" : "\n", "  ]\n}\n");
+  const Json doc = {{"generated", p.date},
+                    {"git_commit", p.commit},
+                    {"report", p.in.report_target},
+                    {"claims", claims},
+                    {"discrepancies", rows}};
+  // Bytes that are not UTF-8 (a test's log tail) become U+FFFD.
+  return doc.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
 }
 
 void check_katex(const std::string& dir) {

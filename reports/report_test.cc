@@ -30,12 +30,14 @@
 #include "reports/figures.h"
 #include "reports/gtest_xml.h"
 #include "reports/inputs.h"
-#include "reports/json.h"
+#include "nlohmann/json.hpp"
 #include "reports/markdown.h"
 #include "reports/process.h"
 
 namespace fgbdl::report {
 namespace {
+
+using Json = nlohmann::json;
 namespace fs = std::filesystem;
 
 std::string slurp(const std::string& path) {
@@ -504,8 +506,8 @@ Fixture make_fixture(const std::string& name) {
 }
 
 const Json& claim_json(const Json& doc, const std::string& id) {
-  for (const Json& c : doc.find("claims")->array) {
-    if (c.find("id")->string == id) return c;
+  for (const Json& c : doc.at("claims")) {
+    if (c.at("id").get<std::string>() == id) return c;
   }
   ADD_FAILURE() << "no claim " << id;
   static const Json none;
@@ -702,24 +704,24 @@ test: //t:mk_fail_test
 TEST(Report, ClaimStatusComesFromTheVerdicts) {
   const Fixture f = make_fixture("status");
   generate(f.options());
-  const Json doc = parse_json(slurp(f.out + "/claims.json"));
-  ASSERT_EQ(doc.find("claims")->array.size(), 6u);
+  const Json doc = Json::parse(slurp(f.out + "/claims.json"));
+  ASSERT_EQ(doc.at("claims").size(), 6u);
   const Json& e21 = claim_json(doc, "E2.1");
-  EXPECT_EQ(e21.find("status")->string, "verified");
-  ASSERT_EQ(e21.find("measured")->array.size(), 1u);
-  EXPECT_EQ(e21.find("measured")->array[0].string, "acc(d=5) = 1.00 & acc(d=30) = 0.51");
+  EXPECT_EQ(e21.at("status").get<std::string>(), "verified");
+  ASSERT_EQ(e21.at("measured").size(), 1u);
+  EXPECT_EQ(e21.at("measured")[0].get<std::string>(), "acc(d=5) = 1.00 & acc(d=30) = 0.51");
   const Json& t1 = claim_json(doc, "T1");
-  EXPECT_EQ(t1.find("status")->string, "verified");
-  EXPECT_EQ(t1.find("precision")->string, "float64");
-  EXPECT_EQ(t1.find("measured")->array[0].string, "max Var/bound = 0.42 < 1 over d=2..10");
+  EXPECT_EQ(t1.at("status").get<std::string>(), "verified");
+  EXPECT_EQ(t1.at("precision").get<std::string>(), "float64");
+  EXPECT_EQ(t1.at("measured")[0].get<std::string>(), "max Var/bound = 0.42 < 1 over d=2..10");
   const Json& c22 = claim_json(doc, "C2.2");
-  EXPECT_EQ(c22.find("status")->string, "failed");
+  EXPECT_EQ(c22.at("status").get<std::string>(), "failed");
   EXPECT_TRUE(
-      absl::StrContains(c22.find("detail")->string, "1 of 2 test cases failed: C22.Orthogonal"));
+      absl::StrContains(c22.at("detail").get<std::string>(), "1 of 2 test cases failed: C22.Orthogonal"));
   const Json& l3 = claim_json(doc, "L3");
-  EXPECT_EQ(l3.find("status")->string, "failed");
-  EXPECT_TRUE(absl::StrContains(l3.find("detail")->string, "crashed (signal 6)"));
-  EXPECT_EQ(claim_json(doc, "T2").find("status")->string, "not run");
+  EXPECT_EQ(l3.at("status").get<std::string>(), "failed");
+  EXPECT_TRUE(absl::StrContains(l3.at("detail").get<std::string>(), "crashed (signal 6)"));
+  EXPECT_EQ(claim_json(doc, "T2").at("status").get<std::string>(), "not run");
   const std::string html = slurp(f.out + "/index.html");
   EXPECT_TRUE(absl::StrContains(html, "<span class=\"status status-not-run\">not run</span>"));
   EXPECT_TRUE(absl::StrContains(html, "max Var/bound = 0.42 &lt; 1 over d=2..10"));
@@ -858,30 +860,30 @@ TEST(Report, ThePageRecordsItsProvenance) {
   ASSERT_NE(at, std::string::npos) << prov;
   const std::string date = prov.substr(at + 26, 23);
   EXPECT_TRUE(std::regex_match(date, std::regex(R"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC)"))) << date;
-  const Json doc = parse_json(slurp(f.out + "/claims.json"));
-  EXPECT_EQ(doc.find("git_commit")->string, hash + "-dirty");
-  EXPECT_EQ(doc.find("generated")->string, date);
+  const Json doc = Json::parse(slurp(f.out + "/claims.json"));
+  EXPECT_EQ(doc.at("git_commit").get<std::string>(), hash + "-dirty");
+  EXPECT_EQ(doc.at("generated").get<std::string>(), date);
 }
 
 TEST(Report, CollectsTheDiscrepancyTablesOfEveryText) {
   const Fixture f = make_fixture("discrepancies");
   generate(f.options());
-  const Json doc = parse_json(slurp(f.out + "/claims.json"));
-  const Json* rows = doc.find("discrepancies");
-  ASSERT_NE(rows, nullptr);
-  ASSERT_EQ(rows->array.size(), 3u);
-  const Json& e21 = rows->array[0];
-  EXPECT_EQ(e21.find("section")->string, "Section <2> & friends");
-  EXPECT_EQ(e21.find("where")->string, "E2.1 inputs");
-  EXPECT_EQ(e21.find("scripts")->string, "$x \\in \\{\\pm 1\\}^d$ <i>x</i>");
-  EXPECT_TRUE(absl::EndsWith(e21.find("source")->string, "/paper/sec2.md:59"))
-      << e21.find("source")->string;
-  const Json& snr = rows->array[2];
-  EXPECT_EQ(snr.find("section")->string, "Section 3");
-  EXPECT_EQ(snr.find("where")->string, "E3.1-SNR");
-  EXPECT_EQ(snr.find("package")->string, "both | drawn");
-  EXPECT_TRUE(absl::EndsWith(snr.find("source")->string, "/paper/sec3.md:23"))
-      << snr.find("source")->string;
+  const Json doc = Json::parse(slurp(f.out + "/claims.json"));
+  ASSERT_TRUE(doc.contains("discrepancies"));
+  const Json& rows = doc.at("discrepancies");
+  ASSERT_EQ(rows.size(), 3u);
+  const Json& e21 = rows[0];
+  EXPECT_EQ(e21.at("section").get<std::string>(), "Section <2> & friends");
+  EXPECT_EQ(e21.at("where").get<std::string>(), "E2.1 inputs");
+  EXPECT_EQ(e21.at("scripts").get<std::string>(), "$x \\in \\{\\pm 1\\}^d$ <i>x</i>");
+  EXPECT_TRUE(absl::EndsWith(e21.at("source").get<std::string>(), "/paper/sec2.md:59"))
+      << e21.at("source").get<std::string>();
+  const Json& snr = rows[2];
+  EXPECT_EQ(snr.at("section").get<std::string>(), "Section 3");
+  EXPECT_EQ(snr.at("where").get<std::string>(), "E3.1-SNR");
+  EXPECT_EQ(snr.at("package").get<std::string>(), "both | drawn");
+  EXPECT_TRUE(absl::EndsWith(snr.at("source").get<std::string>(), "/paper/sec3.md:23"))
+      << snr.at("source").get<std::string>();
   const std::string html = slurp(f.out + "/index.html");
   const auto table = html.find("<h2 id=\"discrepancies\">");
   ASSERT_NE(table, std::string::npos);
@@ -902,7 +904,7 @@ TEST(Report, CollectsTheDiscrepancyTablesOfEveryText) {
   EXPECT_FALSE(absl::StrContains(html, "<i>x</i>"));
   // A table under a later heading is not a discrepancy.
   EXPECT_FALSE(
-      absl::StrContains(doc.find("discrepancies")->array.back().find("where")->string, "not"));
+      absl::StrContains(doc.at("discrepancies").back().at("where").get<std::string>(), "not"));
 }
 
 TEST(Discrepancies, RefusesMalformedTablesWithFileAndLine) {
@@ -1351,7 +1353,7 @@ TEST(Paper, Section2TextHasTheFiveClaimsAndPlacesItsFigures) {
 
 // The literate text of Section 3 names its four claims, their tests and
 // figures, places the Section 3 figures and has the Section 3 rows of the
-// discrepancy table of CLAIMS.md.
+// discrepancy table.
 TEST(Paper, Section3TextHasTheFourClaimsAndPlacesItsFigures) {
   const Text text = read_text("sec3_decomposition.md");
   std::map<std::string, Claim> claims = text.claims;
