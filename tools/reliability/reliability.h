@@ -1,5 +1,5 @@
-// Reliability checks of the experiment binaries (DESIGN.md, "Bad input and
-// failures"): the list of binaries under test, a child-process runner
+// Reliability checks of the experiment binaries (bad input and failures):
+// the list of binaries under test, a child-process runner
 // (fork/exec, timeout, SIGKILL at a chosen moment), and the checkers of a
 // results tree (metrics.csv and manifest.json as lib/io/results.h writes
 // them) and of a refusal (exit 2, one stderr line naming the flag, nothing
@@ -101,10 +101,10 @@ std::string fresh_dir(const std::string& name);
 std::string check_csv(const std::string& text, std::vector<std::string>* header = nullptr,
                       std::size_t* rows = nullptr);
 
-// Parses manifest.json text as JSON (full syntax: objects, arrays, strings
-// with escapes, numbers, literals), one top-level object, and returns ""
-// or what is wrong; `fields` receives the top-level keys and their values'
-// text (strings unquoted).
+// Parses manifest.json text as JSON (nlohmann::json), one top-level object
+// without repeated keys, and returns "" or what is wrong; `fields` receives
+// the top-level keys and their values: strings decoded, other values as
+// compact JSON text.
 std::string check_json_object(const std::string& text,
                               std::map<std::string, std::string>* fields = nullptr);
 
