@@ -621,9 +621,13 @@ std::vector<Discrepancy> discrepancies_of(const Document& doc) {
       const std::vector<std::string>& cells = table->rows[r];
       const std::string where =
           absl::StrCat(table->source.substr(0, colon), ":", first_line + static_cast<int>(r) + 1);
-      if (cells.size() != columns.size()) {
-        throw BadInput(absl::StrCat(where, ": a discrepancy row has ", cells.size(),
-                                    " cells; expected 4 (where | paper | scripts | this package)"));
+      // Rows have the header's four cells (the parser pads short rows).
+      const auto filled = std::count_if(cells.begin(), cells.end(),
+                                        [](const std::string& c) { return !c.empty(); });
+      if (filled != static_cast<long>(columns.size())) {
+        throw BadInput(absl::StrCat(where, ": a discrepancy row has ", filled,
+                                    " cells with text; expected 4 (where | paper | scripts | "
+                                    "this package)"));
       }
       Discrepancy d;
       d.anchor = h.anchor.empty() ? slug(h.text) : h.anchor;

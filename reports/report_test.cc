@@ -916,6 +916,8 @@ TEST(Discrepancies, RefusesMalformedTablesWithFileAndLine) {
       {h + "| where | paper | scripts | this package |\n|---|---|---|---|\n| a | b | c | d |\n"
            "| a | b | c |\n",
        "p.md:8: a discrepancy row has 3 cells"},
+      {h + "| where | paper | scripts | this package |\n|---|---|---|---|\n| a | b | c | d | e |\n",
+       "p.md:7: a table row has more cells than its header (4)"},
       {h + "No table.\n\n## Next\n\n| where | paper | scripts | this package "
            "|\n|---|---|---|---|\n",
        "p.md:3: no table under the heading"},
@@ -1283,7 +1285,9 @@ TEST(Markdown, InlineMarkupEscapesAndKeepsMath) {
             "<strong>bold</strong> <code>a&lt;b&gt;</code> $$x^2$$");
   EXPECT_EQ(inline_html("[ok](https://arxiv.org/abs/1703.07950)"),
             "<a href=\"https://arxiv.org/abs/1703.07950\">ok</a>");
-  EXPECT_EQ(inline_html("[bad](javascript:alert(1))"), "[bad](javascript:alert(1))");
+  EXPECT_EQ(inline_html("[bad](javascript:alert(1))"), "bad");  // no link, text kept
+  EXPECT_EQ(inline_html("# not a heading"), "# not a heading");
+  EXPECT_EQ(inline_html("1. not a list"), "1. not a list");
   EXPECT_EQ(inline_html("costs \\$5"), "costs <span class=\"nomath\">$</span>5");
   EXPECT_EQ(stem("E3.1-SNR"), "e3_1_snr");
 }
@@ -1310,6 +1314,24 @@ TEST(Markdown, RefusesMalformedClaimBlocksWithFileAndLine) {
   EXPECT_EQ(d.blocks[0].claim.statement, "first second");
   EXPECT_EQ(d.blocks[0].claim.figures, (std::vector<std::string>{"a_b", "c"}));
   EXPECT_EQ(d.blocks[1].rows.size(), 2u);
+}
+
+TEST(Markdown, DisplayMathFiguresAndTheirRefusals) {
+  const Document d = parse_markdown("p.md", "Text $a$.\n\n$$x\n  < y$$\n\n@figure a_b\n@figure c\n");
+  ASSERT_EQ(d.blocks.size(), 4u);
+  EXPECT_EQ(d.blocks[1].kind, Block::Kind::kMath);
+  EXPECT_EQ(d.blocks[1].html, "<div class=\"math-display\">$$x\n  &lt; y$$</div>\n");
+  EXPECT_EQ(d.blocks[2].text, "a_b");
+  EXPECT_EQ(d.blocks[3].source, "p.md:7");
+  try {
+    parse_markdown("p.md", "Some text\n@figure a_b\n");
+    FAIL();
+  } catch (const BadInput& e) {
+    EXPECT_TRUE(absl::StartsWith(e.what(), "p.md:2: a figure directive needs a blank line"))
+        << e.what();
+  }
+  EXPECT_THROW(parse_markdown("p.md", "@figure a-b\n"), BadInput);
+  EXPECT_THROW(parse_markdown("p.md", "```\ncode\n"), BadInput);  // never closed
 }
 
 // The claims and placed figures of one text of paper/.
