@@ -203,7 +203,7 @@ class Walker {
     const std::size_t to = n + 1 < line_starts_.size() ? line_starts_[n + 1] : src_.size();
     return absl::StripTrailingAsciiWhitespace(src_.substr(from, to - from));
   }
-  std::string where(std::size_t line) const { return absl::StrCat(path_, ":", line + 1); }
+  std::string where(std::size_t n) const { return absl::StrCat(path_, ":", n + 1); }
   // Offset of `s` in the input, or npos if md4c made it up (a "\n").
   std::size_t offset(absl::string_view s) const {
     if (s.data() < src_.data() || s.data() + s.size() > src_.data() + src_.size())
@@ -460,8 +460,10 @@ class Walker {
         block_.html = html_;
         if (located) {
           std::string raw = raw_lines();
-          if (absl::StartsWith(raw, "#")) {  // ATX: drop the opening and closing #s
-            raw = strip(absl::StripLeadingAsciiWhitespace(raw.substr(raw.find_first_not_of('#'))));
+          const std::size_t hashes = std::min(raw.find_first_not_of('#'), raw.size());
+          if (hashes >= 1 && hashes <= 6 && (hashes == raw.size() || raw[hashes] == ' ')) {
+            // ATX: drop the opening and closing #s
+            raw = strip(raw.substr(hashes));
             const std::size_t close = raw.find_last_not_of('#');
             if (close != std::string::npos && close + 1 < raw.size() && raw[close] == ' ') {
               raw = strip(raw.substr(0, close));

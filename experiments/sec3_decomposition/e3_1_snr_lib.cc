@@ -48,7 +48,8 @@ void append_pool(const TupleWorkspace<double>& ws, const xt::xtensor<double, 2>&
 // made once and reused. Plans are made with FFTW_ESTIMATE: FFTW_MEASURE times
 // candidate algorithms and may pick a different one from run to run, which
 // would change the last bits of the results and break "same seed, same
-// bytes". The inverse transform is scaled by 1/n here (FFTW leaves it out).
+// bytes" (as with OpenBLAS, another CPU may still get other SIMD kernels).
+// The inverse transform is scaled by 1/n here (FFTW leaves it out).
 class Fft {
  public:
   using C = std::complex<double>;
