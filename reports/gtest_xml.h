@@ -7,9 +7,10 @@
 // GoogleTest 1.12 writes a recorded property as
 //   <testcase ...><properties><property name="measured" value="..."/></properties>
 // and older versions as an attribute of <testcase> (measured="..."); both are
-// read, with XML entities and character references decoded. A property
-// recorded outside a test (SetUpTestSuite) belongs to its <testsuite>.
-// Malformed XML throws std::runtime_error with the byte offset.
+// read, with XML entities and character references decoded (pugixml). A
+// property recorded outside a test (SetUpTestSuite) belongs to its
+// <testsuite>. Malformed XML (also an unknown entity in an attribute) throws
+// std::runtime_error with the byte offset.
 #ifndef REPORTS_GTEST_XML_H_
 #define REPORTS_GTEST_XML_H_
 

@@ -16,10 +16,11 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "lib/io/results.h"
-#include "reports/json.h"
+#include "nlohmann/json.hpp"
 
 namespace fgbdl::report {
 namespace fs = std::filesystem;
+using Json = nlohmann::json;
 
 namespace {
 
@@ -45,24 +46,24 @@ bool parse_cell(absl::string_view cell, double* out) {
   return end == s.c_str() + s.size() && std::isfinite(*out);
 }
 
-const Json& member(const Json& obj, const std::string& key, Json::Kind kind,
+// The member `key` of `obj` (an object), which must pass the type test `is`
+// (&Json::is_string, &Json::is_array, ...).
+const Json& member(const Json& obj, const std::string& key, bool (Json::*is)() const noexcept,
                    const std::string& path, const std::string& target) {
-  const Json* v = obj.find(key);
-  if (v == nullptr) refuse(path, absl::StrCat("required field \"", key, "\" is missing"), target);
-  if (v->kind != kind) {
-    refuse(path, absl::StrCat("field \"", key, "\" has the wrong type"), target);
-  }
-  return *v;
+  const auto it = obj.find(key);
+  if (it == obj.end()) refuse(path, absl::StrCat("required field \"", key, "\" is missing"), target);
+  if (!((*it).*is)()) refuse(path, absl::StrCat("field \"", key, "\" has the wrong type"), target);
+  return *it;
 }
 
 std::string string_member(const Json& obj, const std::string& key, const std::string& path,
                           const std::string& target) {
-  return member(obj, key, Json::Kind::kString, path, target).string;
+  return member(obj, key, &Json::is_string, path, target).get<std::string>();
 }
 
 double number_member(const Json& obj, const std::string& key, const std::string& path,
                      const std::string& target) {
-  return member(obj, key, Json::Kind::kNumber, path, target).number;
+  return member(obj, key, &Json::is_number, path, target).get<double>();
 }
 
 std::int64_t int_member(const Json& obj, const std::string& key, const std::string& path,
@@ -74,12 +75,13 @@ std::int64_t int_member(const Json& obj, const std::string& key, const std::stri
   return static_cast<std::int64_t>(x);
 }
 
-Json parse_json_file(const std::string& path, const std::string& target) {
-  const std::string text = read_input(path, target);
+// The JSON document `text` read from `path`; refused (naming the file and
+// `target`) if empty or not JSON.
+Json parse_json(const std::string& path, const std::string& text, const std::string& target) {
   if (absl::StripAsciiWhitespace(text).empty()) refuse(path, "empty file", target);
   try {
-    return parse_json(text);
-  } catch (const std::runtime_error& e) {
+    return Json::parse(text);
+  } catch (const Json::exception& e) {
     refuse(path, e.what(), target);
   }
 }
@@ -97,11 +99,9 @@ void load_root(const Json& entry, const std::string& inputs_path, std::vector<Ru
   const std::string binary = string_member(entry, "binary", inputs_path, "the report target");
   const std::string root = string_member(entry, "dir", inputs_path, "the report target");
   std::vector<std::string> args;
-  for (const Json& a :
-       member(entry, "args", Json::Kind::kArray, inputs_path, "the report target").array) {
-    if (a.kind != Json::Kind::kString)
-      refuse(inputs_path, "run args must be strings", "the report target");
-    args.push_back(a.string);
+  for (const Json& a : member(entry, "args", &Json::is_array, inputs_path, "the report target")) {
+    if (!a.is_string()) refuse(inputs_path, "run args must be strings", "the report target");
+    args.push_back(a.get<std::string>());
   }
   std::error_code ec;
   if (!fs::is_directory(root, ec)) refuse(root, "missing results directory", target);
@@ -268,14 +268,8 @@ Metrics parse_metrics(const std::string& path, const std::string& text, const st
 
 Manifest parse_manifest(const std::string& path, const std::string& text,
                         const std::string& target) {
-  if (absl::StripAsciiWhitespace(text).empty()) refuse(path, "empty file", target);
-  Json j;
-  try {
-    j = parse_json(text);
-  } catch (const std::runtime_error& e) {
-    refuse(path, e.what(), target);
-  }
-  if (j.kind != Json::Kind::kObject) refuse(path, "not a JSON object", target);
+  const Json j = parse_json(path, text, target);
+  if (!j.is_object()) refuse(path, "not a JSON object", target);
   Manifest m;
   m.claim = string_member(j, "claim", path, target);
   m.config = string_member(j, "config", path, target);
@@ -292,7 +286,7 @@ Manifest parse_manifest(const std::string& path, const std::string& text,
   m.package_version = string_member(j, "package_version", path, target);
   m.metrics_rows = int_member(j, "metrics_rows", path, target);
   m.metrics_fnv1a64 = string_member(j, "metrics_fnv1a64", path, target);
-  const Json& settings = member(j, "settings", Json::Kind::kObject, path, target);
+  const Json& settings = member(j, "settings", &Json::is_object, path, target);
   if (m.status != "complete" && m.status != "diverged") {
     refuse(path, absl::StrCat("status is '", m.status, "'; allowed: complete, diverged"), target);
   }
@@ -306,12 +300,12 @@ Manifest parse_manifest(const std::string& path, const std::string& text,
                         "'; allowed: 16 lowercase hex digits"),
            target);
   }
-  if (const Json* steps = settings.find("steps")) {
-    if (steps->kind != Json::Kind::kNumber || steps->number != std::floor(steps->number) ||
-        steps->number < 0 || steps->number > 9e15) {
+  if (const auto steps = settings.find("steps"); steps != settings.end()) {
+    const double x = steps->is_number() ? steps->get<double>() : -1;
+    if (x != std::floor(x) || x < 0 || x > 9e15) {
       refuse(path, "settings field \"steps\" is not a non-negative integer", target);
     }
-    m.steps = static_cast<std::int64_t>(steps->number);
+    m.steps = static_cast<std::int64_t>(x);
   }
   return m;
 }
@@ -357,20 +351,20 @@ bool natural_less(const std::string& a, const std::string& b) {
 
 Inputs load_inputs(const std::string& inputs_path) {
   const std::string self = "the report target (paper_report in tools/defs.bzl)";
-  const Json doc = parse_json_file(inputs_path, self);
-  if (doc.kind != Json::Kind::kObject) refuse(inputs_path, "not a JSON object", self);
+  const Json doc = parse_json(inputs_path, read_input(inputs_path, self), self);
+  if (!doc.is_object()) refuse(inputs_path, "not a JSON object", self);
   Inputs in;
-  if (const Json* r = doc.find("report"); r && r->kind == Json::Kind::kString)
-    in.report_target = r->string;
-  for (const Json& entry : member(doc, "runs", Json::Kind::kArray, inputs_path, self).array) {
+  if (const auto r = doc.find("report"); r != doc.end() && r->is_string())
+    in.report_target = r->get<std::string>();
+  for (const Json& entry : member(doc, "runs", &Json::is_array, inputs_path, self)) {
     load_root(entry, inputs_path, in.runs);
   }
-  for (const Json& entry : member(doc, "verdicts", Json::Kind::kArray, inputs_path, self).array) {
+  for (const Json& entry : member(doc, "verdicts", &Json::is_array, inputs_path, self)) {
     in.verdicts.push_back(load_verdict(entry, inputs_path));
   }
-  for (const Json& p : member(doc, "papers", Json::Kind::kArray, inputs_path, self).array) {
-    if (p.kind != Json::Kind::kString) refuse(inputs_path, "papers must be paths", self);
-    in.papers.push_back(p.string);
+  for (const Json& p : member(doc, "papers", &Json::is_array, inputs_path, self)) {
+    if (!p.is_string()) refuse(inputs_path, "papers must be paths", self);
+    in.papers.push_back(p.get<std::string>());
   }
   // Stable: of two copies of one run, the one listed first is kept.
   std::stable_sort(in.runs.begin(), in.runs.end(), [](const Run& a, const Run& b) {

@@ -1,13 +1,13 @@
-// The literate text (paper/*.md): a small markdown subset, claim blocks and
-// figure directives, turned into HTML with everything escaped.
+// The literate text (paper/*.md): Markdown, claim blocks and figure
+// directives, turned into HTML with everything escaped.
 //
-// Blocks: `#`..`######` headings; paragraphs; `-`/`*` and `1.` lists (an
-// item continues on lines indented by two or more spaces); ``` fenced code;
-// `$$ ... $$` display math (one line or several); pipe tables (a header row,
-// a `|---|` row, body rows); `---` rules. Inline: `code`, **strong**,
-// *emphasis*, [text](url) (http, https, relative and #anchor links only),
-// $math$ and $$math$$ kept verbatim for KaTeX auto-render, `\` escapes.
-// Raw HTML is not interpreted: it is escaped like any other text.
+// The Markdown is CommonMark as read by md4c, with its pipe tables and
+// $math$ / $$math$$ spans; indented lines are not code blocks. Math is kept
+// verbatim (escaped) between its delimiters for KaTeX auto-render; any
+// other '$' is marked as not math. A paragraph that is one $$...$$ span is
+// display math. Links: http, https, relative and #anchor only (others keep
+// their text); images keep their alt text. Raw HTML is not interpreted: it
+// is escaped like any other text, and so are entities.
 //
 // A claim block is a fenced block with the info string `claim`:
 //
@@ -27,8 +27,9 @@
 // `figures` (comma-separated figure names) and `precision` are optional. A line indented by two or more spaces continues the previous
 // value. Kinds: theorem, lemma, corollary, experiment, equation, extension.
 //
-// A figure directive is a line `@figure <name>`: the figure, its caption and
-// the command that regenerates it are placed there.
+// A figure directive is a line `@figure <name>` (a paragraph of such lines,
+// not mixed with text): the figure, its caption and the command that
+// regenerates it are placed there.
 #ifndef REPORTS_MARKDOWN_H_
 #define REPORTS_MARKDOWN_H_
 
@@ -61,13 +62,19 @@ struct Block {
     kTable,
     kRule,
     kClaim,
-    kFigure
+    kFigure,
+    kQuote
   };
   Kind kind = Kind::kParagraph;
-  int level = 0;                               // heading level
-  std::string text;                            // heading, paragraph, code, math, figure name
-  std::vector<std::string> items;              // list items
-  std::vector<std::vector<std::string>> rows;  // table: header row first
+  int level = 0;  // heading level
+  // Heading and paragraph: the Markdown source (lines joined by spaces);
+  // code and math: the text as written; figure: its name.
+  std::string text;
+  // Table: the Markdown source of each cell ("\|" read as "|"), header row
+  // first; every row has the header's number of cells (padded with "").
+  std::vector<std::vector<std::string>> rows;
+  // Heading: its content as HTML; claim, figure: empty; else the block's HTML.
+  std::string html;
   Claim claim;
   std::string source;  // file:line
   std::string anchor;  // heading: its HTML id (assign_anchors); empty: slug(text)
@@ -79,13 +86,15 @@ struct Document {
 };
 
 // Throws BadInput (reports/inputs.h) naming <path>:<line> on a malformed
-// claim block, an unterminated fence or an empty figure directive.
+// claim block, an unterminated fence, a malformed figure directive or a
+// table row with more cells than its header.
 Document parse_markdown(const std::string& path, const std::string& text);
 
 // HTML text with & < > " ' escaped.
 std::string escape_html(absl::string_view s);
 
-// One line of inline markdown as HTML (see the header comment).
+// One line of inline Markdown as HTML (see the header comment), also when it
+// starts like a block ("# ", "- ", "1. ").
 std::string inline_html(absl::string_view s);
 
 // Anchor for a heading text: lowercase letters, digits and '-'.

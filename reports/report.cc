@@ -23,6 +23,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "lib/io/results.h"
+#include "nlohmann/json.hpp"
 #include "reports/figures.h"
 #include "reports/process.h"
 
@@ -549,57 +550,56 @@ std::string page_html(const Page& p) {
 }
 
 // {"claims": 18, "verified": 12, ...}: the summary line as numbers.
-std::string summary_json(const Page& p) {
-  std::vector<std::string> counts = {absl::StrCat("\"claims\": ", p.claims.size())};
+nlohmann::ordered_json summary_json(const Page& p) {
+  nlohmann::ordered_json counts = {{"claims", p.claims.size()}};
   for (const char* status : kStatuses) {
     int n = 0;
     for (const Claim& c : p.claims) n += p.statuses.at(c.id).status == status ? 1 : 0;
-    counts.push_back(absl::StrCat(json_quote(status), ": ", n));
+    counts[status] = n;
   }
-  return absl::StrCat("{", absl::StrJoin(counts, ", "), "}");
+  return counts;
 }
 
 std::string claims_json(const Page& p) {
-  auto list = [](const std::vector<std::string>& vs) {
-    std::vector<std::string> q;
-    for (const auto& v : vs) q.push_back(json_quote(v));
-    return absl::StrCat("[", absl::StrJoin(q, ", "), "]");
-  };
-  auto records = [](const std::vector<VerdictRecord>& rs) {
-    std::vector<std::string> q;
-    for (const VerdictRecord& r : rs) {
-      q.push_back(absl::StrCat("{\"case\": ", json_quote(r.test_case), ", \"state\": ",
-                               json_quote(r.state), ", \"statistic\": ", json_quote(r.statistic),
-                               "}"));
-    }
-    return absl::StrCat("[", absl::StrJoin(q, ", "), "]");
-  };
-  std::vector<std::string> items;
+  using Json = nlohmann::ordered_json;
+  Json claims = Json::array();
   for (const Claim& c : p.claims) {
     const ClaimStatus& s = p.statuses.at(c.id);
-    items.push_back(absl::StrCat(
-        "    {\"id\": ", json_quote(c.id), ", \"kind\": ", json_quote(c.kind), ", \"precision\": ",
-        json_quote(c.precision), ",\n     \"statement\": ", json_quote(c.statement),
-        ",\n     \"test\": ", json_quote(c.test), ", \"cases\": ", json_quote(c.cases),
-        ", \"status\": ", json_quote(s.status), ", \"detail\": ", json_quote(s.detail),
-        ",\n     \"statistic\": ", json_quote(statistic_text(s, 0)),
-        ", \"verdicts\": ", records(s.records), ",\n     \"measured\": ", list(s.measured),
-        ", \"figures\": ", list(c.figures), ", \"source\": ", json_quote(c.source), "}"));
+    Json records = Json::array();
+    for (const VerdictRecord& r : s.records) {
+      records.push_back({{"case", r.test_case}, {"state", r.state}, {"statistic", r.statistic}});
+    }
+    claims.push_back({{"id", c.id},
+                      {"kind", c.kind},
+                      {"precision", c.precision},
+                      {"statement", c.statement},
+                      {"test", c.test},
+                      {"cases", c.cases},
+                      {"status", s.status},
+                      {"detail", s.detail},
+                      {"statistic", statistic_text(s, 0)},
+                      {"verdicts", records},
+                      {"measured", s.measured},
+                      {"figures", c.figures},
+                      {"source", c.source}});
   }
-  std::vector<std::string> rows;
+  Json rows = Json::array();
   for (const Discrepancy& d : p.discrepancies) {
-    rows.push_back(absl::StrCat(
-        "    {\"section\": ", json_quote(d.section), ", \"where\": ", json_quote(d.where),
-        ",\n     \"paper\": ", json_quote(d.paper), ",\n     \"scripts\": ", json_quote(d.scripts),
-        ",\n     \"package\": ", json_quote(d.package), ", \"source\": ", json_quote(d.source),
-        "}"));
+    rows.push_back({{"section", d.section},
+                    {"where", d.where},
+                    {"paper", d.paper},
+                    {"scripts", d.scripts},
+                    {"package", d.package},
+                    {"source", d.source}});
   }
-  return absl::StrCat("{\n  \"generated\": ", json_quote(p.date),
-                      ",\n  \"git_commit\": ", json_quote(p.commit),
-                      ",\n  \"report\": ", json_quote(p.in.report_target),
-                      ",\n  \"summary\": ", summary_json(p), ",\n  \"claims\": [\n",
-                      absl::StrJoin(items, ",\n"), "\n  ],\n  \"discrepancies\": [\n",
-                      absl::StrJoin(rows, ",\n"), rows.empty() ? "" : "\n", "  ]\n}\n");
+  const Json doc = {{"generated", p.date},
+                    {"git_commit", p.commit},
+                    {"report", p.in.report_target},
+                    {"summary", summary_json(p)},
+                    {"claims", claims},
+                    {"discrepancies", rows}};
+  // Bytes that are not UTF-8 (a test's log tail) become U+FFFD.
+  return doc.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
 }
 
 void check_katex(const std::string& dir) {
@@ -692,9 +692,13 @@ std::vector<Discrepancy> discrepancies_of(const Document& doc) {
       const std::vector<std::string>& cells = table->rows[r];
       const std::string where =
           absl::StrCat(table->source.substr(0, colon), ":", first_line + static_cast<int>(r) + 1);
-      if (cells.size() != columns.size()) {
-        throw BadInput(absl::StrCat(where, ": a discrepancy row has ", cells.size(),
-                                    " cells; expected 4 (where | paper | scripts | this package)"));
+      // Rows have the header's four cells (the parser pads short rows).
+      const auto filled = std::count_if(cells.begin(), cells.end(),
+                                        [](const std::string& c) { return !c.empty(); });
+      if (filled != static_cast<long>(columns.size())) {
+        throw BadInput(absl::StrCat(where, ": a discrepancy row has ", filled,
+                                    " cells with text; expected 4 (where | paper | scripts | "
+                                    "this package)"));
       }
       Discrepancy d;
       d.anchor = h.anchor.empty() ? slug(h.text) : h.anchor;

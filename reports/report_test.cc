@@ -30,12 +30,14 @@
 #include "reports/figures.h"
 #include "reports/gtest_xml.h"
 #include "reports/inputs.h"
-#include "reports/json.h"
+#include "nlohmann/json.hpp"
 #include "reports/markdown.h"
 #include "reports/process.h"
 
 namespace fgbdl::report {
 namespace {
+
+using Json = nlohmann::json;
 namespace fs = std::filesystem;
 
 std::string slurp(const std::string& path) {
@@ -504,8 +506,8 @@ Fixture make_fixture(const std::string& name) {
 }
 
 const Json& claim_json(const Json& doc, const std::string& id) {
-  for (const Json& c : doc.find("claims")->array) {
-    if (c.find("id")->string == id) return c;
+  for (const Json& c : doc.at("claims")) {
+    if (c.at("id").get<std::string>() == id) return c;
   }
   ADD_FAILURE() << "no claim " << id;
   static const Json none;
@@ -702,31 +704,31 @@ test: //t:mk_fail_test
 TEST(Report, ClaimStatusComesFromTheVerdicts) {
   const Fixture f = make_fixture("status");
   generate(f.options());
-  const Json doc = parse_json(slurp(f.out + "/claims.json"));
-  ASSERT_EQ(doc.find("claims")->array.size(), 6u);
+  const Json doc = Json::parse(slurp(f.out + "/claims.json"));
+  ASSERT_EQ(doc.at("claims").size(), 6u);
   const Json& e21 = claim_json(doc, "E2.1");
-  EXPECT_EQ(e21.find("status")->string, "verified");
-  ASSERT_EQ(e21.find("measured")->array.size(), 1u);
-  EXPECT_EQ(e21.find("measured")->array[0].string, "acc(d=5) = 1.00 & acc(d=30) = 0.51");
+  EXPECT_EQ(e21.at("status").get<std::string>(), "verified");
+  ASSERT_EQ(e21.at("measured").size(), 1u);
+  EXPECT_EQ(e21.at("measured")[0].get<std::string>(), "acc(d=5) = 1.00 & acc(d=30) = 0.51");
   const Json& t1 = claim_json(doc, "T1");
-  EXPECT_EQ(t1.find("status")->string, "verified");
-  EXPECT_EQ(t1.find("precision")->string, "float64");
-  EXPECT_EQ(t1.find("measured")->array[0].string, "max Var/bound = 0.42 < 1 over d=2..10");
+  EXPECT_EQ(t1.at("status").get<std::string>(), "verified");
+  EXPECT_EQ(t1.at("precision").get<std::string>(), "float64");
+  EXPECT_EQ(t1.at("measured")[0].get<std::string>(), "max Var/bound = 0.42 < 1 over d=2..10");
   const Json& c22 = claim_json(doc, "C2.2");
-  EXPECT_EQ(c22.find("status")->string, "failed");
+  EXPECT_EQ(c22.at("status").get<std::string>(), "failed");
   EXPECT_TRUE(
-      absl::StrContains(c22.find("detail")->string, "1 of 2 test cases failed: C22.Orthogonal"));
+      absl::StrContains(c22.at("detail").get<std::string>(), "1 of 2 test cases failed: C22.Orthogonal"));
   const Json& l3 = claim_json(doc, "L3");
-  EXPECT_EQ(l3.find("status")->string, "failed");
-  EXPECT_TRUE(absl::StrContains(l3.find("detail")->string, "crashed (signal 6)"));
-  EXPECT_EQ(claim_json(doc, "T2").find("status")->string, "not run");
-  const Json* summary = doc.find("summary");
-  ASSERT_NE(summary, nullptr);
-  EXPECT_EQ(summary->find("claims")->number, 6);
-  EXPECT_EQ(summary->find("verified")->number, 2);
-  EXPECT_EQ(summary->find("failed")->number, 2);
-  EXPECT_EQ(summary->find("not run")->number, 2);
-  EXPECT_EQ(summary->find("not confirmed")->number, 0);
+  EXPECT_EQ(l3.at("status").get<std::string>(), "failed");
+  EXPECT_TRUE(absl::StrContains(l3.at("detail").get<std::string>(), "crashed (signal 6)"));
+  EXPECT_EQ(claim_json(doc, "T2").at("status").get<std::string>(), "not run");
+  ASSERT_TRUE(doc.contains("summary"));
+  const Json& summary = doc.at("summary");
+  EXPECT_EQ(summary.at("claims").get<int>(), 6);
+  EXPECT_EQ(summary.at("verified").get<int>(), 2);
+  EXPECT_EQ(summary.at("failed").get<int>(), 2);
+  EXPECT_EQ(summary.at("not run").get<int>(), 2);
+  EXPECT_EQ(summary.at("not confirmed").get<int>(), 0);
   const std::string html = slurp(f.out + "/index.html");
   EXPECT_TRUE(absl::StrContains(
       html, "6 claims: 2 verified, 0 refuted, 0 not confirmed, 2 failed, 2 not run."));
@@ -801,25 +803,25 @@ TEST(Report, ThreeStatesPerClaimFromItsOwnCases) {
   f.write_inputs();
   const std::string summary = generate(f.options());
   EXPECT_EQ(summary, "10 claims: 3 verified, 1 refuted, 1 not confirmed, 3 failed, 2 not run");
-  const Json doc = parse_json(slurp(f.out + "/claims.json"));
-  EXPECT_EQ(doc.find("summary")->find("not confirmed")->number, 1);
-  EXPECT_EQ(doc.find("summary")->find("refuted")->number, 1);
+  const Json doc = Json::parse(slurp(f.out + "/claims.json"));
+  EXPECT_EQ(doc.at("summary").at("not confirmed").get<int>(), 1);
+  EXPECT_EQ(doc.at("summary").at("refuted").get<int>(), 1);
   const Json& q1 = claim_json(doc, "Q1");
-  EXPECT_EQ(q1.find("status")->string, "verified");
-  EXPECT_EQ(q1.find("cases")->string, "S.Holds S.Common");
-  EXPECT_EQ(q1.find("measured")->array.size(), 1u);
-  EXPECT_EQ(q1.find("statistic")->string, "");
+  EXPECT_EQ(q1.at("status").get<std::string>(), "verified");
+  EXPECT_EQ(q1.at("cases").get<std::string>(), "S.Holds S.Common");
+  EXPECT_EQ(q1.at("measured").size(), 1u);
+  EXPECT_EQ(q1.at("statistic").get<std::string>(), "");
   const Json& q2 = claim_json(doc, "Q2");
-  EXPECT_EQ(q2.find("status")->string, "not confirmed");
-  EXPECT_EQ(q2.find("statistic")->string, "not confirmed: paired z 0.9, level |z| >= 3");
-  ASSERT_EQ(q2.find("verdicts")->array.size(), 1u);
-  EXPECT_EQ(q2.find("verdicts")->array[0].find("case")->string, "S.Ties");
-  EXPECT_EQ(q2.find("verdicts")->array[0].find("state")->string, "not confirmed");
-  EXPECT_EQ(q2.find("measured")->array.size(), 0u);  // Q1's value is not Q2's
+  EXPECT_EQ(q2.at("status").get<std::string>(), "not confirmed");
+  EXPECT_EQ(q2.at("statistic").get<std::string>(), "not confirmed: paired z 0.9, level |z| >= 3");
+  ASSERT_EQ(q2.at("verdicts").size(), 1u);
+  EXPECT_EQ(q2.at("verdicts")[0].at("case").get<std::string>(), "S.Ties");
+  EXPECT_EQ(q2.at("verdicts")[0].at("state").get<std::string>(), "not confirmed");
+  EXPECT_EQ(q2.at("measured").size(), 0u);  // Q1's value is not Q2's
   const Json& q3 = claim_json(doc, "Q3");
-  EXPECT_EQ(q3.find("status")->string, "refuted");
-  EXPECT_EQ(q3.find("statistic")->string, "refuted: exact counterexample n = 7");
-  EXPECT_EQ(claim_json(doc, "Q4").find("status")->string, "failed");
+  EXPECT_EQ(q3.at("status").get<std::string>(), "refuted");
+  EXPECT_EQ(q3.at("statistic").get<std::string>(), "refuted: exact counterexample n = 7");
+  EXPECT_EQ(claim_json(doc, "Q4").at("status").get<std::string>(), "failed");
   const std::string html = slurp(f.out + "/index.html");
   EXPECT_TRUE(absl::StrContains(html, "<span class=\"status status-not-confirmed\">not confirmed</span>"));
   EXPECT_TRUE(absl::StrContains(html, ".status-not-confirmed {"));
@@ -988,30 +990,30 @@ TEST(Report, ThePageRecordsItsProvenance) {
   ASSERT_NE(at, std::string::npos) << prov;
   const std::string date = prov.substr(at + 26, 23);
   EXPECT_TRUE(std::regex_match(date, std::regex(R"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC)"))) << date;
-  const Json doc = parse_json(slurp(f.out + "/claims.json"));
-  EXPECT_EQ(doc.find("git_commit")->string, hash + "-dirty");
-  EXPECT_EQ(doc.find("generated")->string, date);
+  const Json doc = Json::parse(slurp(f.out + "/claims.json"));
+  EXPECT_EQ(doc.at("git_commit").get<std::string>(), hash + "-dirty");
+  EXPECT_EQ(doc.at("generated").get<std::string>(), date);
 }
 
 TEST(Report, CollectsTheDiscrepancyTablesOfEveryText) {
   const Fixture f = make_fixture("discrepancies");
   generate(f.options());
-  const Json doc = parse_json(slurp(f.out + "/claims.json"));
-  const Json* rows = doc.find("discrepancies");
-  ASSERT_NE(rows, nullptr);
-  ASSERT_EQ(rows->array.size(), 3u);
-  const Json& e21 = rows->array[0];
-  EXPECT_EQ(e21.find("section")->string, "Section <2> & friends");
-  EXPECT_EQ(e21.find("where")->string, "E2.1 inputs");
-  EXPECT_EQ(e21.find("scripts")->string, "$x \\in \\{\\pm 1\\}^d$ <i>x</i>");
-  EXPECT_TRUE(absl::EndsWith(e21.find("source")->string, "/paper/sec2.md:59"))
-      << e21.find("source")->string;
-  const Json& snr = rows->array[2];
-  EXPECT_EQ(snr.find("section")->string, "Section 3");
-  EXPECT_EQ(snr.find("where")->string, "E3.1-SNR");
-  EXPECT_EQ(snr.find("package")->string, "both | drawn");
-  EXPECT_TRUE(absl::EndsWith(snr.find("source")->string, "/paper/sec3.md:23"))
-      << snr.find("source")->string;
+  const Json doc = Json::parse(slurp(f.out + "/claims.json"));
+  ASSERT_TRUE(doc.contains("discrepancies"));
+  const Json& rows = doc.at("discrepancies");
+  ASSERT_EQ(rows.size(), 3u);
+  const Json& e21 = rows[0];
+  EXPECT_EQ(e21.at("section").get<std::string>(), "Section <2> & friends");
+  EXPECT_EQ(e21.at("where").get<std::string>(), "E2.1 inputs");
+  EXPECT_EQ(e21.at("scripts").get<std::string>(), "$x \\in \\{\\pm 1\\}^d$ <i>x</i>");
+  EXPECT_TRUE(absl::EndsWith(e21.at("source").get<std::string>(), "/paper/sec2.md:59"))
+      << e21.at("source").get<std::string>();
+  const Json& snr = rows[2];
+  EXPECT_EQ(snr.at("section").get<std::string>(), "Section 3");
+  EXPECT_EQ(snr.at("where").get<std::string>(), "E3.1-SNR");
+  EXPECT_EQ(snr.at("package").get<std::string>(), "both | drawn");
+  EXPECT_TRUE(absl::EndsWith(snr.at("source").get<std::string>(), "/paper/sec3.md:23"))
+      << snr.at("source").get<std::string>();
   const std::string html = slurp(f.out + "/index.html");
   const auto table = html.find("<h2 id=\"discrepancies\">");
   ASSERT_NE(table, std::string::npos);
@@ -1032,7 +1034,7 @@ TEST(Report, CollectsTheDiscrepancyTablesOfEveryText) {
   EXPECT_FALSE(absl::StrContains(html, "<i>x</i>"));
   // A table under a later heading is not a discrepancy.
   EXPECT_FALSE(
-      absl::StrContains(doc.find("discrepancies")->array.back().find("where")->string, "not"));
+      absl::StrContains(doc.at("discrepancies").back().at("where").get<std::string>(), "not"));
 }
 
 TEST(Discrepancies, RefusesMalformedTablesWithFileAndLine) {
@@ -1044,6 +1046,8 @@ TEST(Discrepancies, RefusesMalformedTablesWithFileAndLine) {
       {h + "| where | paper | scripts | this package |\n|---|---|---|---|\n| a | b | c | d |\n"
            "| a | b | c |\n",
        "p.md:8: a discrepancy row has 3 cells"},
+      {h + "| where | paper | scripts | this package |\n|---|---|---|---|\n| a | b | c | d | e |\n",
+       "p.md:7: a table row has more cells than its header (4)"},
       {h + "No table.\n\n## Next\n\n| where | paper | scripts | this package "
            "|\n|---|---|---|---|\n",
        "p.md:3: no table under the heading"},
@@ -1536,7 +1540,9 @@ TEST(Markdown, InlineMarkupEscapesAndKeepsMath) {
             "<strong>bold</strong> <code>a&lt;b&gt;</code> $$x^2$$");
   EXPECT_EQ(inline_html("[ok](https://arxiv.org/abs/1703.07950)"),
             "<a href=\"https://arxiv.org/abs/1703.07950\">ok</a>");
-  EXPECT_EQ(inline_html("[bad](javascript:alert(1))"), "[bad](javascript:alert(1))");
+  EXPECT_EQ(inline_html("[bad](javascript:alert(1))"), "bad");  // no link, text kept
+  EXPECT_EQ(inline_html("# not a heading"), "# not a heading");
+  EXPECT_EQ(inline_html("1. not a list"), "1. not a list");
   EXPECT_EQ(inline_html("costs \\$5"), "costs <span class=\"nomath\">$</span>5");
   EXPECT_EQ(stem("E3.1-SNR"), "e3_1_snr");
 }
@@ -1566,6 +1572,24 @@ TEST(Markdown, RefusesMalformedClaimBlocksWithFileAndLine) {
   const Document cases = parse_markdown(
       "p.md", "```claim\nid: T9\nkind: lemma\nstatement: s\ntest: //t:x\ncases: S.a:S.b\n  S.c*\n```\n");
   EXPECT_EQ(cases.blocks[0].claim.cases, "S.a:S.b S.c*");
+}
+
+TEST(Markdown, DisplayMathFiguresAndTheirRefusals) {
+  const Document d = parse_markdown("p.md", "Text $a$.\n\n$$x\n  < y$$\n\n@figure a_b\n@figure c\n");
+  ASSERT_EQ(d.blocks.size(), 4u);
+  EXPECT_EQ(d.blocks[1].kind, Block::Kind::kMath);
+  EXPECT_EQ(d.blocks[1].html, "<div class=\"math-display\">$$x\n  &lt; y$$</div>\n");
+  EXPECT_EQ(d.blocks[2].text, "a_b");
+  EXPECT_EQ(d.blocks[3].source, "p.md:7");
+  try {
+    parse_markdown("p.md", "Some text\n@figure a_b\n");
+    FAIL();
+  } catch (const BadInput& e) {
+    EXPECT_TRUE(absl::StartsWith(e.what(), "p.md:2: a figure directive needs a blank line"))
+        << e.what();
+  }
+  EXPECT_THROW(parse_markdown("p.md", "@figure a-b\n"), BadInput);
+  EXPECT_THROW(parse_markdown("p.md", "```\ncode\n"), BadInput);  // never closed
 }
 
 // The claims and placed figures of one text of paper/.

@@ -17,6 +17,10 @@ packages=(
   librapidcheck-dev
   libgtest-dev
   libbenchmark-dev
+  libmd4c-dev            # Markdown parser of the report (paper/*.md)
+  nlohmann-json3-dev     # JSON reading and writing (report, reliability suite)
+  libpugixml-dev         # GoogleTest XML reader of the report
+  libfftw3-dev           # FFT of the E3.1-SNR integration
   gnuplot-nox            # figures (SVG)
   graphviz               # diagrams (SVG)
   libjs-katex            # math in the HTML report, no network

@@ -4,9 +4,13 @@
 #include <cmath>
 #include <complex>
 #include <cstdio>
+#include <map>
+#include <new>
 #include <sstream>
 #include <stdexcept>
 #include <string>
+
+#include "fftw3.h"
 
 namespace fgbdl {
 namespace {
@@ -40,52 +44,70 @@ void append_pool(const TupleWorkspace<double>& ws, const xt::xtensor<double, 2>&
   }
 }
 
-// Radix-2 complex FFT of a power-of-two length with a cached twiddle table
-// (each twiddle computed directly by cos/sin: no recurrence error).
-// Products are written out in real arithmetic: std::complex's operator*
-// checks for infinities and NaNs (C99 Annex G) at several times the cost.
+// Complex FFTs through FFTW, one in-place plan per length and direction,
+// made once and reused. Plans are made with FFTW_ESTIMATE: FFTW_MEASURE times
+// candidate algorithms and may pick a different one from run to run, which
+// would change the last bits of the results and break "same seed, same
+// bytes" (as with OpenBLAS, another CPU may still get other SIMD kernels).
+// The inverse transform is scaled by 1/n here (FFTW leaves it out).
 class Fft {
  public:
   using C = std::complex<double>;
+  Fft() = default;
+  Fft(const Fft&) = delete;
+  Fft& operator=(const Fft&) = delete;
+  ~Fft() {
+    clear_plans();
+    fftw_free(buffer_);
+  }
+
   void run(std::vector<C>& a, bool inverse) {
     const std::size_t n = a.size();
-    if (twiddle_.size() != n / 2) {
-      twiddle_.resize(n / 2);
-      for (std::size_t j = 0; j < n / 2; ++j) {
-        const double angle = -2.0 * M_PI * static_cast<double>(j) / static_cast<double>(n);
-        twiddle_[j] = C(std::cos(angle), std::sin(angle));
-      }
+    if (n > capacity_) {
+      clear_plans();  // plans are tied to the buffer they were made on
+      fftw_free(buffer_);
+      buffer_ = fftw_alloc_complex(n);
+      if (buffer_ == nullptr) throw std::bad_alloc();
+      capacity_ = n;
     }
-    for (std::size_t i = 1, j = 0; i < n; ++i) {  // bit reversal
-      std::size_t bit = n >> 1;
-      for (; j & bit; bit >>= 1) j ^= bit;
-      j ^= bit;
-      if (i < j) std::swap(a[i], a[j]);
+    auto it = plans_.find(n);
+    if (it == plans_.end()) {
+      const int len = static_cast<int>(n);
+      Plans p{fftw_plan_dft_1d(len, buffer_, buffer_, FFTW_FORWARD, FFTW_ESTIMATE),
+              fftw_plan_dft_1d(len, buffer_, buffer_, FFTW_BACKWARD, FFTW_ESTIMATE)};
+      if (p.forward == nullptr || p.inverse == nullptr) throw std::runtime_error("FFTW: no plan");
+      it = plans_.emplace(n, p).first;
     }
-    const double sign = inverse ? -1.0 : 1.0;
-    for (std::size_t len = 2; len <= n; len <<= 1) {
-      const std::size_t half = len / 2, stride = n / len;
-      for (std::size_t i = 0; i < n; i += len) {
-        for (std::size_t j = 0; j < half; ++j) {
-          const double wr = twiddle_[j * stride].real(), wi = sign * twiddle_[j * stride].imag();
-          const C u = a[i + j], x = a[i + j + half];
-          const C v(x.real() * wr - x.imag() * wi, x.real() * wi + x.imag() * wr);
-          a[i + j] = C(u.real() + v.real(), u.imag() + v.imag());
-          a[i + j + half] = C(u.real() - v.real(), u.imag() - v.imag());
-        }
-      }
-    }
+    // std::complex<double> and fftw_complex share their layout (FFTW's manual).
+    std::copy(a.begin(), a.end(), reinterpret_cast<C*>(buffer_));
+    fftw_execute(inverse ? it->second.inverse : it->second.forward);
+    const C* out = reinterpret_cast<const C*>(buffer_);
     if (inverse) {
       const double inv = 1.0 / static_cast<double>(n);
-      for (C& x : a) x = C(x.real() * inv, x.imag() * inv);
+      for (std::size_t i = 0; i < n; ++i) a[i] = C(out[i].real() * inv, out[i].imag() * inv);
+    } else {
+      std::copy(out, out + n, a.begin());
     }
   }
 
  private:
-  std::vector<C> twiddle_;
+  struct Plans {
+    fftw_plan forward, inverse;
+  };
+  void clear_plans() {
+    for (auto& [n, plans] : plans_) {
+      fftw_destroy_plan(plans.forward);
+      fftw_destroy_plan(plans.inverse);
+    }
+    plans_.clear();
+  }
+  fftw_complex* buffer_ = nullptr;
+  std::size_t capacity_ = 0;
+  std::map<std::size_t, Plans> plans_;
 };
 
-// a *= b elementwise, in real arithmetic (see Fft).
+// a *= b elementwise, in real arithmetic: std::complex's operator* checks
+// for infinities and NaNs (C99 Annex G) at several times the cost.
 void multiply_into(std::vector<std::complex<double>>& a, const std::vector<std::complex<double>>& b) {
   for (std::size_t f = 0; f < a.size(); ++f) {
     const double ar = a[f].real(), ai = a[f].imag(), br = b[f].real(), bi = b[f].imag();

@@ -10,11 +10,13 @@
 
 #include "absl/strings/match.h"
 #include "gtest/gtest.h"
-#include "reports/json.h"
+#include "nlohmann/json.hpp"
 #include "reports/process.h"
 
 namespace fgbdl::report {
 namespace {
+
+using Json = nlohmann::json;
 
 std::string slurp(const std::string& path) {
   std::ifstream in(path);
@@ -24,8 +26,8 @@ std::string slurp(const std::string& path) {
 }
 
 const Json& claim(const Json& doc, const std::string& id) {
-  for (const Json& c : doc.find("claims")->array) {
-    if (c.find("id")->string == id) return c;
+  for (const Json& c : doc.at("claims")) {
+    if (c.at("id").get<std::string>() == id) return c;
   }
   ADD_FAILURE() << "no claim " << id;
   static const Json none;
@@ -51,28 +53,30 @@ TEST(PaperGlue, LauncherWritesTheReportWithVerdictsFromRunningTheTests) {
         "figures/e5_error.svg", "figures/e5_bias_sweep.svg"}) {
     EXPECT_GT(std::filesystem::file_size(out + "/" + f), 0u) << f;
   }
-  const Json doc = parse_json(slurp(out + "/claims.json"));
-  EXPECT_EQ(claim(doc, "P1").find("status")->string, "verified");
-  EXPECT_EQ(claim(doc, "P1").find("detail")->string,
+  const Json doc = Json::parse(slurp(out + "/claims.json"));
+  EXPECT_EQ(claim(doc, "P1").at("status").get<std::string>(), "verified");
+  EXPECT_EQ(claim(doc, "P1").at("detail").get<std::string>(),
             "3 of the claim's 3 test cases (cases 'FakeClaim.RecordsAMeasuredValue "
             "FakeClaim.FindsItsRunfiles FakeClaim.SecondCase') passed.");
   // Verdicts recorded by a real GoogleTest binary through record_verdict.
-  EXPECT_EQ(claim(doc, "P2").find("status")->string, "not confirmed");
-  EXPECT_EQ(claim(doc, "P2").find("statistic")->string,
+  EXPECT_EQ(claim(doc, "P2").at("status").get<std::string>(), "not confirmed");
+  EXPECT_EQ(claim(doc, "P2").at("statistic").get<std::string>(),
             "not confirmed: paired z 0.9 < 3 & \"tie\"");
-  EXPECT_EQ(claim(doc, "P2").find("measured")->array.size(), 0u);
-  EXPECT_EQ(claim(doc, "P3").find("status")->string, "refuted");
-  EXPECT_EQ(claim(doc, "P3").find("statistic")->string,
+  EXPECT_EQ(claim(doc, "P2").at("measured").size(), 0u);
+  EXPECT_EQ(claim(doc, "P3").at("status").get<std::string>(), "refuted");
+  EXPECT_EQ(claim(doc, "P3").at("statistic").get<std::string>(),
             "refuted: exact counterexample n = 7; the corrected bound holds");
-  EXPECT_EQ(doc.find("summary")->find("not confirmed")->number, 1);
-  ASSERT_EQ(claim(doc, "P1").find("measured")->array.size(), 1u);
-  EXPECT_EQ(claim(doc, "P1").find("measured")->array[0].string, "ratio < 1 & \"quoted\"");
-  EXPECT_EQ(claim(doc, "F1").find("status")->string, "failed");
-  EXPECT_TRUE(absl::StrContains(claim(doc, "F1").find("detail")->string, "FakeClaim.SecondCase"));
-  EXPECT_EQ(claim(doc, "X1").find("status")->string, "failed");
-  EXPECT_TRUE(absl::StrContains(claim(doc, "X1").find("detail")->string, "crashed (signal 6)"))
-      << claim(doc, "X1").find("detail")->string;
-  EXPECT_EQ(claim(doc, "N1").find("status")->string, "not run");
+  EXPECT_EQ(doc.at("summary").at("not confirmed").get<int>(), 1);
+  ASSERT_EQ(claim(doc, "P1").at("measured").size(), 1u);
+  EXPECT_EQ(claim(doc, "P1").at("measured")[0].get<std::string>(), "ratio < 1 & \"quoted\"");
+  EXPECT_EQ(claim(doc, "F1").at("status").get<std::string>(), "failed");
+  EXPECT_TRUE(
+      absl::StrContains(claim(doc, "F1").at("detail").get<std::string>(), "FakeClaim.SecondCase"));
+  EXPECT_EQ(claim(doc, "X1").at("status").get<std::string>(), "failed");
+  EXPECT_TRUE(
+      absl::StrContains(claim(doc, "X1").at("detail").get<std::string>(), "crashed (signal 6)"))
+      << claim(doc, "X1").at("detail").get<std::string>();
+  EXPECT_EQ(claim(doc, "N1").at("status").get<std::string>(), "not run");
 
   const std::string html = slurp(out + "/index.html");
   EXPECT_TRUE(absl::StrContains(html, "ratio &lt; 1 &amp; &quot;quoted&quot;"));
@@ -88,11 +92,11 @@ TEST(PaperGlue, LauncherWritesTheReportWithVerdictsFromRunningTheTests) {
                                  "<code>e3_1_examples/grid/seed-1</code> made by "
                                  "<code>//reports:fake_e3_1_tuples_k2</code>"));
   // The text's discrepancy table reaches the page and claims.json.
-  const Json* rows = doc.find("discrepancies");
-  ASSERT_NE(rows, nullptr);
-  ASSERT_EQ(rows->array.size(), 1u);
-  EXPECT_EQ(rows->array[0].find("where")->string, "P1 inputs");
-  EXPECT_EQ(rows->array[0].find("section")->string, "Glue fixture");
+  ASSERT_TRUE(doc.contains("discrepancies"));
+  const Json& rows = doc.at("discrepancies");
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].at("where").get<std::string>(), "P1 inputs");
+  EXPECT_EQ(rows[0].at("section").get<std::string>(), "Glue fixture");
   EXPECT_TRUE(absl::StrContains(html, "$x \\in \\{\\pm 1\\}^d$ &amp; &lt;b&gt;more&lt;/b&gt;"));
 }
 

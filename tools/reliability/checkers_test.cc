@@ -44,7 +44,8 @@ TEST(Checkers, CsvRulesFire) {
 TEST(Checkers, JsonRulesFire) {
   std::map<std::string, std::string> f;
   EXPECT_EQ(check_json_object("{\n  \"a\": \"x\\\"y\",\n  \"b\": [1, -2.5e3, {\"c\": null}],\n  \"d\": {}\n}\n", &f), "");
-  EXPECT_EQ(f["b"], "[1, -2.5e3, {\"c\": null}]");
+  EXPECT_EQ(f["a"], "x\"y");
+  EXPECT_EQ(f["b"], "[1,-2500.0,{\"c\":null}]");
   EXPECT_NE(check_json_object("{\"a\": {\"b\": 1}"), "");  // unbalanced
   EXPECT_NE(check_json_object("{\"a\": 1}}"), "");         // text after
   EXPECT_NE(check_json_object("{\"a\": \"x}"), "");        // unterminated string

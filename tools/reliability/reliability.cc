@@ -27,6 +27,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
+#include "nlohmann/json.hpp"
 
 namespace fgbdl::reliability {
 namespace fs = std::filesystem;
@@ -237,151 +238,34 @@ std::string check_csv(const std::string& text, std::vector<std::string>* header,
 
 // --- JSON ----------------------------------------------------------------
 
-namespace {
-
-class JsonParser {
- public:
-  explicit JsonParser(const std::string& s) : s_(s) {}
-
-  std::string parse_top(std::map<std::string, std::string>* fields) {
-    ws();
-    if (!peek('{')) return "does not start with '{'";
-    if (!object(fields, 0)) return error_;
-    ws();
-    if (i_ != s_.size()) return absl::StrCat("text after the object at offset ", i_);
-    return "";
-  }
-
- private:
-  bool fail(const std::string& what) {
-    if (error_.empty()) error_ = absl::StrCat(what, " at offset ", i_, " of ", s_.size());
-    return false;
-  }
-  bool peek(char c) const { return i_ < s_.size() && s_[i_] == c; }
-  void ws() {
-    while (i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == '\n' || s_[i_] == '\t' || s_[i_] == '\r')) ++i_;
-  }
-  bool string(std::string* out) {
-    if (!peek('"')) return fail("expected a string");
-    ++i_;
-    while (i_ < s_.size() && s_[i_] != '"') {
-      const unsigned char c = static_cast<unsigned char>(s_[i_]);
-      if (c < 0x20) return fail("control character in a string");
-      if (c == '\\') {
-        if (++i_ >= s_.size()) break;
-        const char e = s_[i_];
-        if (e == 'u') {
-          for (int k = 1; k <= 4; ++k) {
-            if (i_ + k >= s_.size() || !std::isxdigit(static_cast<unsigned char>(s_[i_ + k]))) {
-              return fail("bad \\u escape");
-            }
-          }
-          i_ += 4;
-        } else if (std::string("\"\\/bfnrt").find(e) == std::string::npos) {
-          return fail("bad escape");
-        }
-        if (out) *out += '?';
-      } else if (out) {
-        *out += static_cast<char>(c);
-      }
-      ++i_;
-    }
-    if (!peek('"')) return fail("unterminated string");
-    ++i_;
-    return true;
-  }
-  bool number() {
-    const std::size_t b = i_;
-    if (peek('-')) ++i_;
-    if (i_ >= s_.size() || !std::isdigit(static_cast<unsigned char>(s_[i_]))) return fail("bad number");
-    if (s_[i_] == '0') {
-      ++i_;
-    } else {
-      while (i_ < s_.size() && std::isdigit(static_cast<unsigned char>(s_[i_]))) ++i_;
-    }
-    if (peek('.')) {
-      ++i_;
-      if (i_ >= s_.size() || !std::isdigit(static_cast<unsigned char>(s_[i_]))) return fail("bad fraction");
-      while (i_ < s_.size() && std::isdigit(static_cast<unsigned char>(s_[i_]))) ++i_;
-    }
-    if (peek('e') || peek('E')) {
-      ++i_;
-      if (peek('+') || peek('-')) ++i_;
-      if (i_ >= s_.size() || !std::isdigit(static_cast<unsigned char>(s_[i_]))) return fail("bad exponent");
-      while (i_ < s_.size() && std::isdigit(static_cast<unsigned char>(s_[i_]))) ++i_;
-    }
-    return i_ > b;
-  }
-  bool value(std::string* text, int depth) {
-    ws();
-    if (depth > 64) return fail("nested too deeply");
-    const std::size_t b = i_;
-    if (peek('{')) {
-      if (!object(nullptr, depth + 1)) return false;
-    } else if (peek('[')) {
-      ++i_;
-      ws();
-      if (peek(']')) {
-        ++i_;
-      } else {
-        for (;;) {
-          if (!value(nullptr, depth + 1)) return false;
-          ws();
-          if (peek(',')) { ++i_; continue; }
-          if (peek(']')) { ++i_; break; }
-          return fail("expected ',' or ']'");
-        }
-      }
-    } else if (peek('"')) {
-      std::string s;
-      if (!string(&s)) return false;
-      if (text) *text = s;
-      return true;
-    } else if (s_.compare(i_, 4, "true") == 0 || s_.compare(i_, 4, "null") == 0) {
-      i_ += 4;
-    } else if (s_.compare(i_, 5, "false") == 0) {
-      i_ += 5;
-    } else if (!number()) {
-      return false;
-    }
-    if (text) *text = s_.substr(b, i_ - b);
-    return true;
-  }
-  bool object(std::map<std::string, std::string>* fields, int depth) {
-    ++i_;  // '{'
-    ws();
-    if (peek('}')) { ++i_; return true; }
-    for (;;) {
-      ws();
-      std::string key, val;
-      if (!string(&key)) return false;
-      ws();
-      if (!peek(':')) return fail("expected ':'");
-      ++i_;
-      if (!value(&val, depth)) return false;
-      if (fields) {
-        if (fields->count(key)) return fail("repeated key " + key);
-        (*fields)[key] = val;
-      }
-      ws();
-      if (peek(',')) { ++i_; continue; }
-      if (peek('}')) { ++i_; return true; }
-      return fail("expected ',' or '}'");
-    }
-  }
-
-  const std::string& s_;
-  std::size_t i_ = 0;
-  std::string error_;
-};
-
-}  // namespace
-
 std::string check_json_object(const std::string& text,
                               std::map<std::string, std::string>* fields) {
   if (text.empty()) return "empty file";
-  std::map<std::string, std::string> local;
-  return JsonParser(text).parse_top(fields ? fields : &local);
+  // nlohmann::json keeps the last of two equal keys: the parser callback
+  // sees every key of the top-level object (depth 1) and refuses a repeat.
+  std::set<std::string> keys;
+  std::string repeated;
+  const auto once = [&](int depth, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
+    if (depth == 1 && event == nlohmann::json::parse_event_t::key &&
+        !keys.insert(parsed.get<std::string>()).second && repeated.empty()) {
+      repeated = parsed.get<std::string>();
+    }
+    return true;
+  };
+  nlohmann::json doc;
+  try {
+    doc = nlohmann::json::parse(text, once);
+  } catch (const nlohmann::json::exception& e) {
+    return e.what();
+  }
+  if (!repeated.empty()) return "repeated key " + repeated;
+  if (!doc.is_object()) return "not a JSON object";
+  if (fields) {
+    for (const auto& [key, value] : doc.items()) {
+      (*fields)[key] = value.is_string() ? value.get<std::string>() : value.dump();
+    }
+  }
+  return "";
 }
 
 const std::vector<std::string>& manifest_keys() {

@@ -101,10 +101,10 @@ std::string fresh_dir(const std::string& name);
 std::string check_csv(const std::string& text, std::vector<std::string>* header = nullptr,
                       std::size_t* rows = nullptr);
 
-// Parses manifest.json text as JSON (full syntax: objects, arrays, strings
-// with escapes, numbers, literals), one top-level object, and returns ""
-// or what is wrong; `fields` receives the top-level keys and their values'
-// text (strings unquoted).
+// Parses manifest.json text as JSON (nlohmann::json), one top-level object
+// without repeated keys, and returns "" or what is wrong; `fields` receives
+// the top-level keys and their values: strings decoded, other values as
+// compact JSON text.
 std::string check_json_object(const std::string& text,
                               std::map<std::string, std::string>* fields = nullptr);
 
