@@ -7,6 +7,8 @@
 //   bazel run //experiments/sec2_parity:e2_1_parity -- --out=/tmp/r --d=5,6,7,8 --steps=20000
 #include <chrono>
 #include <cstdio>
+#include <map>
+#include <string>
 
 #include "absl/strings/str_cat.h"
 #include "experiments/sec2_parity/parity_training.h"
@@ -49,20 +51,22 @@ int run(int argc, char** argv) {
       s.d = static_cast<int>(d);
       const RunId id{"e2_1_parity", absl::StrCat("d", d), static_cast<std::uint64_t>(seed), profile};
       Progress progress(absl::StrCat("e2_1_parity d=", d, " seed=", seed), s.steps);
+      const std::map<std::string, std::string> settings = {
+          {"d", absl::StrCat(d)},
+          {"width", absl::StrCat(s.width_factor * d)},
+          {"steps", absl::StrCat(s.steps)},
+          {"batch", absl::StrCat(s.batch)},
+          {"lr", absl::StrCat(s.lr)},
+          {"eval_every", absl::StrCat(s.eval_every)},
+          {"eval_samples", absl::StrCat(s.eval_samples)},
+          {"loss", "\"hinge\""},
+          {"optimizer", "\"sgd\""}};
+      const RunCheckpoint checkpoint = run_checkpoint(out, id, settings);
       RunStatus status;
-      const Table metrics =
-          train_parity(s, id.seed, status, [&](std::int64_t t) { progress.update(t); });
-      write_run(out, id, metrics,
-                {{"d", absl::StrCat(d)},
-                 {"width", absl::StrCat(s.width_factor * d)},
-                 {"steps", absl::StrCat(s.steps)},
-                 {"batch", absl::StrCat(s.batch)},
-                 {"lr", absl::StrCat(s.lr)},
-                 {"eval_every", absl::StrCat(s.eval_every)},
-                 {"eval_samples", absl::StrCat(s.eval_samples)},
-                 {"loss", "\"hinge\""},
-                 {"optimizer", "\"sgd\""}},
-                status, progress.elapsed_s());
+      const Table metrics = train_parity(
+          s, id.seed, status, [&](std::int64_t t) { progress.update(t); }, checkpoint);
+      write_run(out, id, metrics, settings, status, progress.elapsed_s());
+      remove_checkpoint(checkpoint);
       std::fprintf(stderr, "e2_1_parity d=%lld seed=%lld: final accuracy %.3f%s (%.1f s)\n",
                    static_cast<long long>(d), static_cast<long long>(seed),
                    metrics.rows().back()[1], status.diverged ? " DIVERGED" : "",

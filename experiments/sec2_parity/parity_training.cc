@@ -59,7 +59,8 @@ ParityTrainer::Evaluation ParityTrainer::evaluate() {
 }
 
 Table train_parity(const ParitySettings& s, std::uint64_t seed, RunStatus& status,
-                   const std::function<void(std::int64_t)>& on_step) {
+                   const std::function<void(std::int64_t)>& on_step,
+                   const RunCheckpoint& checkpoint) {
   ParityTrainer trainer(s, seed);
   Table table({"step", "accuracy", "loss"});
   TrainingRun<XYBatch>& run = trainer.run();
@@ -76,6 +77,7 @@ Table train_parity(const ParitySettings& s, std::uint64_t seed, RunStatus& statu
   loop.steps = s.steps;
   loop.schedule.every = s.eval_every;
   loop.on_progress = on_step;
+  checkpoint.apply(loop);
   status = train(run, loop).status;
   return table;
 }

@@ -67,8 +67,11 @@ class ParityTrainer {
 // untrained network's loss on the evaluation samples). Stops early and
 // sets status.diverged at the first non-finite loss. `on_step(done)` is
 // called after every evaluation (progress reporting).
+// With a checkpoint, the run resumes from it and keeps it up to date
+// (lib/train/loop.h).
 Table train_parity(const ParitySettings& s, std::uint64_t seed, RunStatus& status,
-                   const std::function<void(std::int64_t)>& on_step = {});
+                   const std::function<void(std::int64_t)>& on_step = {},
+                   const RunCheckpoint& checkpoint = {});
 
 }  // namespace fgbdl
 

@@ -24,6 +24,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -218,11 +219,7 @@ int run(int argc, char** argv) {
     }
     const RunId id{"t2_linear_periodic", "train", static_cast<std::uint64_t>(seed), profile};
     Progress progress(absl::StrCat("t2_linear_periodic train seed=", seed), ts.steps);
-    RunStatus status;
-    const Table metrics =
-        t2_train(ts, id.seed, status, [&](std::int64_t t) { progress.update(t); });
-    write_run(out, id, metrics,
-              {{"d", absl::StrCat(ts.d)},
+    const std::map<std::string, std::string> settings = {{"d", absl::StrCat(ts.d)},
                {"r", absl::StrCat(ts.r)},
                {"width", absl::StrCat(ts.width)},
                {"steps", absl::StrCat(ts.steps)},
@@ -231,8 +228,13 @@ int run(int argc, char** argv) {
                {"eval_every", absl::StrCat(ts.eval_every)},
                {"eval_samples", absl::StrCat(ts.eval_samples)},
                {"loss", "\"square (p - y)^2 / 2\""},
-               {"optimizer", "\"sgd\""}},
-              status, progress.elapsed_s());
+               {"optimizer", "\"sgd\""}};
+    const RunCheckpoint checkpoint = run_checkpoint(out, id, settings);
+    RunStatus status;
+    const Table metrics = t2_train(
+        ts, id.seed, status, [&](std::int64_t t) { progress.update(t); }, checkpoint);
+    write_run(out, id, metrics, settings, status, progress.elapsed_s());
+    remove_checkpoint(checkpoint);
     std::fprintf(stderr,
                  "t2_linear_periodic train seed=%lld: final loss %.5f, trivial %.5f%s (%.1f s)\n",
                  static_cast<long long>(seed), metrics.rows().back()[1], t2_trivial_loss(ts.r),

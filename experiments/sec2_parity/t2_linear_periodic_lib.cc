@@ -93,7 +93,7 @@ LineFit t2_fit_rate(const std::vector<T2VariancePoint>& points) {
 }
 
 Table t2_train(const T2TrainSettings& s, std::uint64_t seed, RunStatus& status,
-               const std::function<void(std::int64_t)>& on_step) {
+               const std::function<void(std::int64_t)>& on_step, const RunCheckpoint& checkpoint) {
   if (s.d < 1 || s.width < 1 || s.steps < 0 || s.batch < 1 || s.eval_every < 1 ||
       s.eval_samples < 1 || !(s.r >= 0.0)) {
     throw std::invalid_argument("t2_train: invalid settings");
@@ -145,6 +145,7 @@ Table t2_train(const T2TrainSettings& s, std::uint64_t seed, RunStatus& status,
   LoopSettings loop;
   loop.steps = s.steps;
   loop.schedule.every = s.eval_every;
+  checkpoint.apply(loop);
   loop.on_progress = on_step;
   status = train(run, loop).status;
   return table;

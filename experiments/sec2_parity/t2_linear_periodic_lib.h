@@ -24,6 +24,7 @@
 #include "lib/analysis/gradient_variance.h"
 #include "lib/analysis/per_sample_gradients.h"
 #include "lib/io/results.h"
+#include "lib/train/loop.h"
 
 namespace fgbdl {
 
@@ -85,7 +86,8 @@ struct T2TrainSettings {
 // columns step, loss, trivial_loss (the closed form above). Stops at the first
 // non-finite loss and sets status.diverged.
 Table t2_train(const T2TrainSettings& s, std::uint64_t seed, RunStatus& status,
-               const std::function<void(std::int64_t)>& on_step = {});
+               const std::function<void(std::int64_t)>& on_step = {},
+               const RunCheckpoint& checkpoint = {});
 
 }  // namespace fgbdl
 

@@ -8,6 +8,7 @@
 //   bazel run //experiments/sec3_decomposition:e3_2_stocks -- --out=/tmp/r --profile=paper
 //   bazel run //experiments/sec3_decomposition:e3_2_stocks -- --out=/tmp/r --k=100 --estimator=e2e
 #include <cstdio>
+#include <map>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -70,11 +71,7 @@ int run(int argc, char** argv) {
         const RunId id{"e3_2_stocks", absl::StrCat("k", k, "_", name),
                        static_cast<std::uint64_t>(seed), profile};
         Progress progress(absl::StrCat("e3_2_stocks k=", k, " ", name, " seed=", seed), s.steps);
-        RunStatus status;
-        const Table metrics =
-            train_stocks(s, id.seed, status, [&](std::int64_t t) { progress.update(t); });
-        write_run(out, id, metrics,
-                  {{"d", absl::StrCat(s.d)},
+        const std::map<std::string, std::string> settings = {{"d", absl::StrCat(s.d)},
                    {"k", absl::StrCat(k)},
                    {"estimator", json_quote(name)},
                    {"steps", absl::StrCat(s.steps)},
@@ -86,8 +83,13 @@ int run(int argc, char** argv) {
                    {"eval_every", absl::StrCat(s.eval_every)},
                    {"objective", json_quote("exact L(w) = -(1/d) sum_j N_w(e_j)_y(j)")},
                    {"init", json_quote("A^T truncated normal std 1/sqrt(d), b = 0 (script)")},
-                   {"optimizer", json_quote("adam (TensorFlow 1)")}},
-                  status, progress.elapsed_s());
+                   {"optimizer", json_quote("adam (TensorFlow 1)")}};
+        const RunCheckpoint checkpoint = run_checkpoint(out, id, settings);
+        RunStatus status;
+        const Table metrics = train_stocks(
+            s, id.seed, status, [&](std::int64_t t) { progress.update(t); }, checkpoint);
+        write_run(out, id, metrics, settings, status, progress.elapsed_s());
+        remove_checkpoint(checkpoint);
         std::fprintf(stderr, "e3_2_stocks k=%lld %s seed=%lld: final loss %.4f%s (%.1f s)\n",
                      static_cast<long long>(k), name.c_str(), static_cast<long long>(seed),
                      metrics.rows().back()[1], status.diverged ? " DIVERGED" : "",

@@ -56,7 +56,8 @@ StocksTrainer::StocksTrainer(const StocksSettings& s, std::uint64_t seed)
 }
 
 Table train_stocks(const StocksSettings& s, std::uint64_t seed, RunStatus& status,
-                   const std::function<void(std::int64_t)>& on_step) {
+                   const std::function<void(std::int64_t)>& on_step,
+                   const RunCheckpoint& checkpoint) {
   StocksTrainer trainer(s, seed);
   Table table({"step", "loss"});
   TrainingRun<StocksBatch>& run = trainer.run();
@@ -69,6 +70,7 @@ Table train_stocks(const StocksSettings& s, std::uint64_t seed, RunStatus& statu
   LoopSettings loop;
   loop.steps = s.steps;
   loop.schedule.every = s.eval_every;
+  checkpoint.apply(loop);
   loop.on_progress = on_step;
   status = train(run, loop).status;
   return table;

@@ -110,7 +110,8 @@ class StocksTrainer {
 // objective (the row of that step holds the objective). `on_step(done)` is
 // called after every evaluation (progress reporting).
 Table train_stocks(const StocksSettings& s, std::uint64_t seed, RunStatus& status,
-                   const std::function<void(std::int64_t)>& on_step = {});
+                   const std::function<void(std::int64_t)>& on_step = {},
+                   const RunCheckpoint& checkpoint = {});
 
 }  // namespace fgbdl
 

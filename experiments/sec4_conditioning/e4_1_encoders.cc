@@ -20,9 +20,11 @@
 //   bazel run //experiments/sec4_conditioning:e4_1_encoders -- --out=/tmp/r --encoder=fc
 //       --optimizer=adam --data=script --steps=2000   (one command line)
 #include <cstdio>
+#include <map>
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "experiments/sec4_conditioning/pwl_encoders.h"
 #include "lib/core/error.h"
 #include "lib/core/flags.h"
@@ -129,7 +131,28 @@ int run(int argc, char** argv) {
           const RunId id{"e4_1_encoders", config, static_cast<std::uint64_t>(seed), profile};
           const std::string label = absl::StrCat("e4_1_encoders ", config, " seed=", seed);
           Progress progress(label, s.steps);
-          const PwlRun r = train_pwl(s, id.seed, [&](std::int64_t t) { progress.update(t); });
+          // The run's identity for its checkpoint: every setting that
+          // enters the training (the manifest adds what training derives).
+          const RunCheckpoint checkpoint = run_checkpoint(
+              out, id,
+              {{"encoder", json_quote(encoder_name)},
+               {"optimizer", json_quote(optimizer_name)},
+               {"data", json_quote(to_string(s.data))},
+               {"relu_code", absl::StrCat(s.relu_code)},
+               {"n", absl::StrCat(s.n)},
+               {"k", absl::StrCat(s.k)},
+               {"pool", absl::StrCat(s.pool)},
+               {"held_out", absl::StrCat(s.held_out)},
+               {"batch", absl::StrCat(s.batch)},
+               {"steps", absl::StrCat(s.steps)},
+               {"lr", absl::StrCat(s.lr)},
+               {"beta1", absl::StrCat(s.beta1)},
+               {"beta2", absl::StrCat(s.beta2)},
+               {"eps", absl::StrCat(s.eps)},
+               {"curve_steps", absl::StrJoin(s.curve_steps, ",")},
+               {"curves_recorded", absl::StrCat(s.curves_recorded)}});
+          const PwlRun r =
+              train_pwl(s, id.seed, [&](std::int64_t t) { progress.update(t); }, checkpoint);
           std::map<std::string, std::string> settings = {
               {"encoder", json_quote(encoder_name)},
               {"optimizer", json_quote(optimizer_name)},
@@ -163,6 +186,7 @@ int run(int argc, char** argv) {
           curves_id.claim = "e4_1_curves";
           settings["curves"] = json_quote("the first 2 held-out curves");
           write_run(out, curves_id, r.curves, settings, r.status, progress.elapsed_s());
+          remove_checkpoint(checkpoint);
           const auto& last = r.metrics.rows().back();
           std::fprintf(stderr, "%s: lr %.3g, test error %.4g after %lld steps%s (%.1f s)\n",
                        label.c_str(), r.lr, last[2], static_cast<long long>(last[0]),

@@ -480,7 +480,8 @@ std::vector<std::int64_t> pwl_eval_steps(std::int64_t steps,
 }
 
 PwlRun train_pwl(const PwlSettings& s, std::uint64_t seed,
-                 const std::function<void(std::int64_t)>& on_step) {
+                 const std::function<void(std::int64_t)>& on_step,
+                 const RunCheckpoint& checkpoint) {
   PwlTrainer trainer(s, seed);
   PwlRun run;
   run.lr = trainer.lr();
@@ -530,6 +531,7 @@ PwlRun train_pwl(const PwlSettings& s, std::uint64_t seed,
   LoopSettings loop;
   loop.steps = s.steps;
   loop.schedule.at = evals;
+  checkpoint.apply(loop);
   loop.on_progress = on_step;
   run.status = train(training, loop).status;
   return run;

@@ -215,7 +215,8 @@ struct PwlRun {
 // status.diverged (the row of that step holds the errors). `on_step(done)`
 // is called after every evaluation (progress reporting).
 PwlRun train_pwl(const PwlSettings& s, std::uint64_t seed,
-                 const std::function<void(std::int64_t)>& on_step = {});
+                 const std::function<void(std::int64_t)>& on_step = {},
+                 const RunCheckpoint& checkpoint = {});
 
 // The evaluation steps of a run of `steps` steps: 0, round(10^(j/10)) for
 // j = 0, 1, ..., the curve steps <= steps and `steps`, ascending, distinct.

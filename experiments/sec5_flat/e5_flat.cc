@@ -157,10 +157,12 @@ int run(int argc, char** argv) {
       const std::string label = absl::StrCat("e5_flat ", config, " seed=", seed);
       Progress progress(label, s.steps);
       FlatTrainer trainer(s, useed);
+      const RunCheckpoint checkpoint =
+          run_checkpoint(out, {"e5_flat", config, useed, profile}, run_settings(s));
       RunStatus status;
       double train_seconds = 0;
-      const Table metrics =
-          train_flat(trainer, status, train_seconds, [&](std::int64_t t) { progress.update(t); });
+      const Table metrics = train_flat(
+          trainer, status, train_seconds, [&](std::int64_t t) { progress.update(t); }, checkpoint);
       const double ns = flat_test_ns_per_sample(trainer, 5);
       const double fresh_error = flat_fresh_error(trainer, useed, 200000);
       const double final_error = metrics.rows().back()[2];
@@ -194,6 +196,7 @@ int run(int argc, char** argv) {
       Table cost({"steps", "final_test_error", "final_error_200k"});
       cost.add_row({static_cast<double>(done), final_error, fresh_error});
       write_run(out, {"e5_cost", config, useed, profile}, cost, settings, status, train_seconds);
+      remove_checkpoint(checkpoint);
       std::fprintf(stderr,
                    "%s: final test error %.5f (200k fresh: %.5f)%s, training %.2f s (%.4f ms/step), test %.0f "
                    "ns/sample\n",

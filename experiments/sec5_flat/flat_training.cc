@@ -341,7 +341,8 @@ double FlatTrainer::test_error() {
 }
 
 Table train_flat(FlatTrainer& trainer, RunStatus& status, double& train_seconds,
-                 const std::function<void(std::int64_t)>& on_eval) {
+                 const std::function<void(std::int64_t)>& on_eval,
+                 const RunCheckpoint& checkpoint) {
   const FlatSettings& s = trainer.settings();
   Table table({"step", "train_error", "test_error", "train_loss"});
   TrainingRun<StepBatch> run = trainer.run();
@@ -358,6 +359,7 @@ Table train_flat(FlatTrainer& trainer, RunStatus& status, double& train_seconds,
   LoopSettings loop;
   loop.steps = s.steps;
   loop.schedule.every = s.eval_every;
+  checkpoint.apply(loop);
   loop.on_progress = on_eval;
   const LoopResult result = train(run, loop);
   status = result.status;

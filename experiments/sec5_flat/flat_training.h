@@ -202,7 +202,8 @@ class FlatTrainer {
 // non-finite objective. `train_seconds` receives the time spent in step()
 // only (evaluations excluded). `on_eval(t)` is called after each evaluation.
 Table train_flat(FlatTrainer& trainer, RunStatus& status, double& train_seconds,
-                 const std::function<void(std::int64_t)>& on_eval = {});
+                 const std::function<void(std::int64_t)>& on_eval = {},
+                 const RunCheckpoint& checkpoint = {});
 
 // The held-out points sorted by r, at most `max_points` of them (the first
 // ones of the held-out set): columns r, y, prediction (and u_tilde for

@@ -1,6 +1,7 @@
 #include "lib/train/loop.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <sstream>
 #include <stdexcept>
 
@@ -15,6 +16,21 @@ bool EvalSchedule::due(std::int64_t t, std::int64_t steps) const {
   if (t == steps) return true;
   if (every > 0 && t % every == 0) return true;
   return std::find(at.begin(), at.end(), t) != at.end();
+}
+
+RunCheckpoint run_checkpoint(const std::string& root, const RunId& id,
+                             const std::map<std::string, std::string>& settings) {
+  RunCheckpoint c;
+  c.path = run_dir(root, id) + "/checkpoint.bin";
+  c.identity = absl::StrCat("claim=", id.claim, " config=", id.config, " seed=", id.seed,
+                            " profile=", id.profile);
+  for (const auto& [key, value] : settings) absl::StrAppend(&c.identity, " ", key, "=", value);
+  return c;
+}
+
+void remove_checkpoint(const RunCheckpoint& c) {
+  std::error_code ec;
+  if (!c.path.empty()) std::filesystem::remove(c.path, ec);
 }
 
 namespace train_detail {

@@ -30,6 +30,7 @@
 #include <cmath>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -82,6 +83,29 @@ struct LoopSettings {
   std::function<void(std::int64_t)> on_progress;  // after each evaluation, with the step
   std::function<void(std::int64_t)> on_resume;    // with the step of a loaded checkpoint
 };
+
+// Where an experiment binary keeps the checkpoint of one run: `path`
+// (<run dir>/checkpoint.bin), written at most every `seconds` of wall time,
+// and the run's identity (its id and settings, as in its manifest). An empty
+// path: no checkpoints.
+struct RunCheckpoint {
+  std::string path;
+  std::string identity;
+  double seconds = 30;
+  // Copies the three into a loop's settings.
+  void apply(LoopSettings& loop) const {
+    loop.checkpoint_path = path;
+    loop.identity = identity;
+    loop.checkpoint_seconds = seconds;
+  }
+};
+
+// The checkpoint of run `id` under `root`; `settings` are the run's
+// manifest settings (JSON-encoded values by key).
+RunCheckpoint run_checkpoint(const std::string& root, const RunId& id,
+                             const std::map<std::string, std::string>& settings);
+// Deletes the checkpoint once the run's results are written.
+void remove_checkpoint(const RunCheckpoint& c);
 
 struct LoopResult {
   RunStatus status;
