@@ -73,12 +73,7 @@ Table train_parity(const ParitySettings& s, std::uint64_t seed, RunStatus& statu
     return true;
   };
   run.tables = {&table};
-  LoopSettings loop;
-  loop.steps = s.steps;
-  loop.schedule.every = s.eval_every;
-  loop.on_progress = on_step;
-  checkpoint.apply(loop);
-  status = train(run, loop).status;
+  status = train(run, periodic_loop(s.steps, s.eval_every, on_step, checkpoint)).status;
   return table;
 }
 

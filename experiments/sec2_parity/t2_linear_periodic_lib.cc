@@ -142,12 +142,7 @@ Table t2_train(const T2TrainSettings& s, std::uint64_t seed, RunStatus& status,
   };
   run.tables = {&table};
   run.engines = {&data_rng};
-  LoopSettings loop;
-  loop.steps = s.steps;
-  loop.schedule.every = s.eval_every;
-  checkpoint.apply(loop);
-  loop.on_progress = on_step;
-  status = train(run, loop).status;
+  status = train(run, periodic_loop(s.steps, s.eval_every, on_step, checkpoint)).status;
   return table;
 }
 

@@ -67,12 +67,7 @@ Table train_stocks(const StocksSettings& s, std::uint64_t seed, RunStatus& statu
     return std::isfinite(L);
   };
   run.tables = {&table};
-  LoopSettings loop;
-  loop.steps = s.steps;
-  loop.schedule.every = s.eval_every;
-  checkpoint.apply(loop);
-  loop.on_progress = on_step;
-  status = train(run, loop).status;
+  status = train(run, periodic_loop(s.steps, s.eval_every, on_step, checkpoint)).status;
   return table;
 }
 

@@ -136,14 +136,10 @@ TupleTrainingResult train_tuples(const TupleSettings& s, std::uint64_t seed,
     return true;
   };
   run.tables = {&result.metrics};
-  LoopSettings loop;
-  loop.steps = s.steps;
-  loop.schedule.every = s.eval_every;
-  loop.identity = s.canonical(seed);
-  loop.checkpoint_path = control.checkpoint_path;
+  LoopSettings loop = periodic_loop(s.steps, s.eval_every, control.on_progress,
+                                    {control.checkpoint_path, s.canonical(seed), 0});
   loop.checkpoint_every = control.checkpoint_every;
   loop.stop_after = control.stop_after;
-  loop.on_progress = control.on_progress;
   loop.on_resume = control.on_resume;
   const LoopResult r = train(run, loop);
   result.status = r.status;

@@ -131,28 +131,9 @@ int run(int argc, char** argv) {
           const RunId id{"e4_1_encoders", config, static_cast<std::uint64_t>(seed), profile};
           const std::string label = absl::StrCat("e4_1_encoders ", config, " seed=", seed);
           Progress progress(label, s.steps);
-          // The run's identity for its checkpoint: every setting that
-          // enters the training (the manifest adds what training derives).
-          const RunCheckpoint checkpoint = run_checkpoint(
-              out, id,
-              {{"encoder", json_quote(encoder_name)},
-               {"optimizer", json_quote(optimizer_name)},
-               {"data", json_quote(to_string(s.data))},
-               {"relu_code", absl::StrCat(s.relu_code)},
-               {"n", absl::StrCat(s.n)},
-               {"k", absl::StrCat(s.k)},
-               {"pool", absl::StrCat(s.pool)},
-               {"held_out", absl::StrCat(s.held_out)},
-               {"batch", absl::StrCat(s.batch)},
-               {"steps", absl::StrCat(s.steps)},
-               {"lr", absl::StrCat(s.lr)},
-               {"beta1", absl::StrCat(s.beta1)},
-               {"beta2", absl::StrCat(s.beta2)},
-               {"eps", absl::StrCat(s.eps)},
-               {"curve_steps", absl::StrJoin(s.curve_steps, ",")},
-               {"curves_recorded", absl::StrCat(s.curves_recorded)}});
-          const PwlRun r =
-              train_pwl(s, id.seed, [&](std::int64_t t) { progress.update(t); }, checkpoint);
+          // The manifest's settings; those fixed before training are also
+          // the identity of the run's checkpoint (with the flags that enter
+          // training), those training derives are added after it.
           std::map<std::string, std::string> settings = {
               {"encoder", json_quote(encoder_name)},
               {"optimizer", json_quote(optimizer_name)},
@@ -163,15 +144,6 @@ int run(int argc, char** argv) {
               {"held_out", absl::StrCat(s.held_out)},
               {"batch", absl::StrCat(s.batch)},
               {"steps", absl::StrCat(s.steps)},
-              {"lr", absl::StrCat(r.lr)},
-              {"lr_rule",
-               json_quote(lr_flag > 0 ? "--lr"
-                          : s.optimizer == PwlOptimizer::kAdam
-                              ? "the script's Adam learning rate"
-                          : ae ? "SGD: kAutoEncoderSgdLr (measured stable)"
-                               : "SGD: 1 / (2 lambda_max), lambda_max the largest Hessian "
-                                 "eigenvalue of the pool's loss")},
-              {"hessian_max_eigenvalue", absl::StrCat(r.hessian_max_eigenvalue)},
               {"error", json_quote(ae ? "mean over curves of ||M(N(f)) - f||^2 / n"
                                       : "mean over curves of ||W p_hat - f||^2 / n")},
           };
@@ -181,6 +153,22 @@ int run(int argc, char** argv) {
             settings["eps"] = absl::StrCat(s.eps);
           }
           if (ae) settings["code"] = json_quote(code);
+          std::map<std::string, std::string> identity = settings;
+          identity["lr_flag"] = absl::StrCat(s.lr);
+          identity["curve_steps"] = absl::StrJoin(s.curve_steps, ",");
+          identity["curves_recorded"] = absl::StrCat(s.curves_recorded);
+          const RunCheckpoint checkpoint = run_checkpoint(out, id, identity);
+          const PwlRun r =
+              train_pwl(s, id.seed, [&](std::int64_t t) { progress.update(t); }, checkpoint);
+          settings["lr"] = absl::StrCat(r.lr);
+          settings["lr_rule"] =
+              json_quote(lr_flag > 0 ? "--lr"
+                         : s.optimizer == PwlOptimizer::kAdam
+                             ? "the script's Adam learning rate"
+                         : ae ? "SGD: kAutoEncoderSgdLr (measured stable)"
+                              : "SGD: 1 / (2 lambda_max), lambda_max the largest Hessian "
+                                "eigenvalue of the pool's loss");
+          settings["hessian_max_eigenvalue"] = absl::StrCat(r.hessian_max_eigenvalue);
           write_run(out, id, r.metrics, settings, r.status, progress.elapsed_s());
           RunId curves_id = id;
           curves_id.claim = "e4_1_curves";

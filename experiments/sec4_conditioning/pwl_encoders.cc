@@ -528,11 +528,8 @@ PwlRun train_pwl(const PwlSettings& s, std::uint64_t seed,
     return evaluate(l.step);
   };
   training.tables = {&run.metrics, &run.curves};
-  LoopSettings loop;
-  loop.steps = s.steps;
+  LoopSettings loop = periodic_loop(s.steps, 0, on_step, checkpoint);
   loop.schedule.at = evals;
-  checkpoint.apply(loop);
-  loop.on_progress = on_step;
   run.status = train(training, loop).status;
   return run;
 }

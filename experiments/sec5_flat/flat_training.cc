@@ -356,12 +356,7 @@ Table train_flat(FlatTrainer& trainer, RunStatus& status, double& train_seconds,
     return true;
   };
   run.tables = {&table};
-  LoopSettings loop;
-  loop.steps = s.steps;
-  loop.schedule.every = s.eval_every;
-  checkpoint.apply(loop);
-  loop.on_progress = on_eval;
-  const LoopResult result = train(run, loop);
+  const LoopResult result = train(run, periodic_loop(s.steps, s.eval_every, on_eval, checkpoint));
   status = result.status;
   train_seconds = result.step_seconds;
   return table;

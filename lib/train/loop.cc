@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <sstream>
 #include <stdexcept>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -26,6 +27,19 @@ RunCheckpoint run_checkpoint(const std::string& root, const RunId& id,
                             " profile=", id.profile);
   for (const auto& [key, value] : settings) absl::StrAppend(&c.identity, " ", key, "=", value);
   return c;
+}
+
+LoopSettings periodic_loop(std::int64_t steps, std::int64_t eval_every,
+                           std::function<void(std::int64_t)> on_progress,
+                           const RunCheckpoint& checkpoint) {
+  LoopSettings loop;
+  loop.steps = steps;
+  loop.schedule.every = eval_every;
+  loop.on_progress = std::move(on_progress);
+  loop.checkpoint_path = checkpoint.path;
+  loop.identity = checkpoint.identity;
+  loop.checkpoint_seconds = checkpoint.seconds;
+  return loop;
 }
 
 void remove_checkpoint(const RunCheckpoint& c) {

@@ -92,13 +92,14 @@ struct RunCheckpoint {
   std::string path;
   std::string identity;
   double seconds = 30;
-  // Copies the three into a loop's settings.
-  void apply(LoopSettings& loop) const {
-    loop.checkpoint_path = path;
-    loop.identity = identity;
-    loop.checkpoint_seconds = seconds;
-  }
 };
+
+// The settings of most runs: `steps` steps, evaluated at step 0, every
+// `eval_every` steps (0: only at the ends) and at the last step, with
+// progress and a checkpoint.
+LoopSettings periodic_loop(std::int64_t steps, std::int64_t eval_every,
+                           std::function<void(std::int64_t)> on_progress,
+                           const RunCheckpoint& checkpoint);
 
 // The checkpoint of run `id` under `root`; `settings` are the run's
 // manifest settings (JSON-encoded values by key).
