@@ -22,10 +22,12 @@ namespace fgbdl::report {
 // planner.
 using Planner = std::function<Plot(const std::vector<Run>&)>;
 using FigureList = std::vector<std::pair<std::string, Planner>>;
-FigureList sec2_figures();  // figures_sec2.cc
-FigureList sec3_figures();  // figures_sec3.cc
-FigureList sec4_figures();  // figures_sec4.cc
-FigureList sec5_figures();  // figures_sec5.cc
+
+// A section's figures join the report by one line in its figures_<sec>.cc,
+//   [[maybe_unused]] const bool kRegistered = register_figures(N, secN_figures);
+// sections appear in the order of N. Returns true (for that constant);
+// throws std::logic_error if N is taken.
+bool register_figures(int order, FigureList (*figures)());
 
 // The i-th colour of the report's palette (8, cycled).
 std::string color(int i);

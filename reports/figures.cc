@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <map>
 #include <set>
+#include <stdexcept>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -15,11 +16,17 @@
 namespace fgbdl::report {
 namespace {
 
+// The sections' figure lists by their order (register_figures).
+std::map<int, FigureList (*)()>& sections() {
+  static auto* registry = new std::map<int, FigureList (*)()>;
+  return *registry;
+}
+
 // Every section's figures, in report order.
 const FigureList& planners() {
   static const auto* list = [] {
     auto* all = new FigureList;
-    for (FigureList (*section)() : {sec2_figures, sec3_figures, sec4_figures, sec5_figures}) {
+    for (const auto& [order, section] : sections()) {
       for (auto& figure : section()) all->push_back(std::move(figure));
     }
     return all;
@@ -28,6 +35,12 @@ const FigureList& planners() {
 }
 
 }  // namespace
+
+bool register_figures(int order, FigureList (*figures)()) {
+  if (!sections().emplace(order, figures).second)
+    throw std::logic_error(absl::StrCat("register_figures: order ", order, " is taken"));
+  return true;
+}
 
 int Plot::add_block(const std::string& block) {
   if (blocks > 0) data += "\n\n";

@@ -287,4 +287,6 @@ FigureList sec2_figures() {
           {"t2_training", t2_training}};
 }
 
+[[maybe_unused]] const bool kRegistered = register_figures(2, sec2_figures);
+
 }  // namespace fgbdl::report

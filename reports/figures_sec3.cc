@@ -440,4 +440,6 @@ FigureList sec3_figures() {
           {"e3_2_stocks", e3_2_stocks}};
 }
 
+[[maybe_unused]] const bool kRegistered = register_figures(3, sec3_figures);
+
 }  // namespace fgbdl::report

@@ -265,4 +265,6 @@ FigureList sec4_figures() {
           {"e4_1_error", e4_1_error}};
 }
 
+[[maybe_unused]] const bool kRegistered = register_figures(4, sec4_figures);
+
 }  // namespace fgbdl::report

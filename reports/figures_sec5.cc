@@ -179,4 +179,6 @@ FigureList sec5_figures() {
   return {{"e5_fit", e5_fit}, {"e5_error", e5_error}, {"e5_bias_sweep", e5_bias_sweep}};
 }
 
+[[maybe_unused]] const bool kRegistered = register_figures(5, sec5_figures);
+
 }  // namespace fgbdl::report
