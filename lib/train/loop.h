@@ -85,8 +85,8 @@ struct LoopSettings {
 };
 
 // Where an experiment binary keeps the checkpoint of one run: `path`
-// (<run dir>/checkpoint.bin), written at most every `seconds` of wall time,
-// and the run's identity (its id and settings, as in its manifest). An empty
+// (<run dir>/checkpoint.bin), written at the first step after `seconds` of
+// wall time have passed since the last one (0: no timer), and the run's identity (its id and settings, as in its manifest). An empty
 // path: no checkpoints.
 struct RunCheckpoint {
   std::string path;
