@@ -1,0 +1,249 @@
+#include "experiments/ext_gating/gating_training.h"
+
+#include <cmath>
+#include <memory>
+#include <stdexcept>
+#include <utility>
+#include <vector>
+
+#include "lib/core/rng.h"
+#include "lib/core/tensor.h"
+#include "lib/data/parity.h"
+#include "lib/data/step_targets.h"
+#include "lib/nn/loss.h"
+#include "lib/train/galu.h"
+#include "lib/train/loop.h"
+#include "lib/train/mlp.h"
+
+namespace fgbdl {
+namespace {
+
+// Streams of derive_engine(seed, stream).
+constexpr std::uint64_t kData = 0, kHeldOut = 1, kReluInit = 2, kGaluInit = 3, kBatches = 4,
+                        kTarget = 5;
+
+std::unique_ptr<Optimizer> make_optimizer(const std::string& name, double lr) {
+  if (name == "sgd") return std::make_unique<SgdOptimizer>(lr);
+  if (name == "adam") return std::make_unique<AdamOptimizer>(lr, 0.9, 0.999, 1e-8);
+  throw std::invalid_argument("unknown optimizer " + name);
+}
+
+// One learner's evaluations: (step, value) in schedule order.
+struct Curve {
+  std::vector<std::int64_t> steps;
+  std::vector<double> values;
+  RunStatus status;
+};
+
+// Trains `model` through the one loop: batches from `draw` (whose random
+// stream is `batches`), `metric()` recorded at step 0 and every `every` steps.
+Curve run_learner(Model<XYBatch>& model, const std::string& optimizer, double lr,
+                  std::function<void(XYBatch&)> draw, Engine& batches, std::int64_t steps,
+                  std::int64_t every, const std::function<double()>& metric,
+                  const std::function<void(std::int64_t)>& on_step) {
+  Curve curve;
+  Backprop<XYBatch> backprop;
+  std::unique_ptr<Optimizer> opt = make_optimizer(optimizer, lr);
+  TrainingRun<XYBatch> run;
+  run.model = &model;
+  run.gradient = &backprop;
+  run.optimizer = opt.get();
+  run.draw = std::move(draw);
+  run.evaluate = [&](const StepLoss& l) {
+    const double v = metric();
+    curve.steps.push_back(l.step);
+    curve.values.push_back(v);
+    return std::isfinite(v);
+  };
+  run.engines = {&batches};
+  LoopSettings loop;
+  loop.steps = steps;
+  loop.schedule.every = every;
+  loop.on_progress = on_step;
+  curve.status = train(run, loop).status;
+  return curve;
+}
+
+// Rows of the first curve's steps (the longest: both follow one schedule),
+// one column per curve, NaN where a curve ended (diverged) earlier.
+Table merge(const std::vector<std::string>& columns, const std::vector<Curve>& curves,
+            const std::vector<double>& constants, RunStatus& status) {
+  Table t(columns);
+  std::size_t longest = 0;
+  for (std::size_t c = 0; c < curves.size(); ++c)
+    if (curves[c].steps.size() > curves[longest].steps.size()) longest = c;
+  for (std::size_t r = 0; r < curves[longest].steps.size(); ++r) {
+    std::vector<double> row{static_cast<double>(curves[longest].steps[r])};
+    for (const Curve& c : curves) row.push_back(r < c.values.size() ? c.values[r] : NAN);
+    row.insert(row.end(), constants.begin(), constants.end());
+    t.add_row(row);
+  }
+  status = RunStatus{};
+  for (const Curve& c : curves) {
+    if (c.status.diverged &&
+        (!status.diverged || c.status.diverged_step < status.diverged_step))
+      status = c.status;
+  }
+  return t;
+}
+
+// (1/m) sum (score - y)^2.
+double mse(const Matrix& score, const Matrix& y) {
+  double sum = 0;
+  for (std::size_t i = 0; i < y.shape(0); ++i) {
+    const double e = double(score(i, 0)) - y(i, 0);
+    sum += e * e;
+  }
+  return sum / static_cast<double>(y.shape(0));
+}
+
+double accuracy(const Matrix& score, const Matrix& y) {
+  std::int64_t correct = 0;
+  for (std::size_t i = 0; i < y.shape(0); ++i) correct += y(i, 0) * score(i, 0) > 0;
+  return static_cast<double>(correct) / static_cast<double>(y.shape(0));
+}
+
+void check(const FreshSettings& s) {
+  if (s.d < 1 || s.width < 1 || s.steps < 1 || s.batch < 1 || s.eval_every < 1 ||
+      s.eval_samples < 1)
+    throw std::invalid_argument("gating: sizes must be >= 1");
+}
+
+}  // namespace
+
+Table memorize(const MemorizeSettings& s, std::uint64_t seed, RunStatus& status,
+               const std::function<void(std::int64_t)>& on_step) {
+  if (s.d < 1 || s.k < 1 || s.m < 1 || s.steps < 1 || s.batch < 1 || s.eval_every < 1)
+    throw std::invalid_argument("memorize: sizes must be >= 1");
+  const auto d = static_cast<std::size_t>(s.d), k = static_cast<std::size_t>(s.k),
+             m = static_cast<std::size_t>(s.m), B = static_cast<std::size_t>(s.batch);
+  XYBatch train_set{Matrix::from_shape({m, d}), Matrix::from_shape({m, 1})};
+  {
+    Engine data = derive_engine(seed, kData);
+    for (float& v : train_set.x) v = static_cast<float>(normal(data));
+    for (float& v : train_set.y) v = static_cast<float>(normal(data));
+  }
+  Engine relu_init = derive_engine(seed, kReluInit), galu_init = derive_engine(seed, kGaluInit);
+  MlpModel relu(Mlp({d, k, 1}, relu_init), &squared_loss<float>);
+  Galu galu_net(GaluShape{d, k, false, s.alpha, 0.0}, galu_init);
+  Galu exact_net = galu_net;  // the same gates
+  const double exact = 2 * galu_least_squares(exact_net, train_set.x, train_set.y);
+  GaluModel galu(std::move(galu_net), &squared_loss<float>);
+
+  const Engine batches0 = derive_engine(seed, kBatches);
+  auto learn = [&](Model<XYBatch>& model, const std::function<void(const Matrix&, Matrix&)>& predict,
+                   std::int64_t offset) {
+    Engine batches = batches0;  // the same batches for every learner
+    auto draw = [&, B, d, m](XYBatch& b) {
+      if (b.x.shape(0) != B || b.x.shape(1) != d) {
+        b.x = Matrix::from_shape({B, d});
+        b.y = Matrix::from_shape({B, 1});
+      }
+      for (std::size_t i = 0; i < B; ++i) {
+        const std::size_t r = uniform_index(batches, m);
+        for (std::size_t l = 0; l < d; ++l) b.x(i, l) = train_set.x(r, l);
+        b.y(i, 0) = train_set.y(r, 0);
+      }
+    };
+    auto metric = [&] {
+      Matrix score;
+      predict(train_set.x, score);
+      return mse(score, train_set.y);
+    };
+    return run_learner(model, s.optimizer, s.lr, draw, batches, s.steps, s.eval_every, metric,
+                       [&](std::int64_t t) {
+                         if (on_step) on_step(offset + t);
+                       });
+  };
+  std::vector<Curve> curves;
+  curves.push_back(learn(relu, [&](const Matrix& x, Matrix& o) { relu.predict(x, o); }, 0));
+  curves.push_back(learn(galu, [&](const Matrix& x, Matrix& o) { galu.predict(x, o); }, s.steps));
+  return merge({"step", "relu_train_mse", "galu_train_mse", "exact_train_mse", "kd_over_m"},
+               curves, {exact, static_cast<double>(s.k * s.d) / static_cast<double>(s.m)},
+               status);
+}
+
+namespace {
+
+// The two learners of a fresh-sample problem, trained on the same batches
+// from `sample(B, rng, x, y)` and scored by `score(prediction, y)` on one
+// held-out set.
+Table fresh_pair(const FreshSettings& s, std::uint64_t seed, const GaluShape& shape,
+                 MlpModel::LossFn loss,
+                 const std::function<void(std::size_t, Engine&, Matrix&, Matrix&)>& sample,
+                 const std::function<double(const Matrix&, const Matrix&)>& score,
+                 const std::vector<std::string>& columns, bool add_variance, RunStatus& status,
+                 const std::function<void(std::int64_t)>& on_step) {
+  check(s);
+  const auto d = static_cast<std::size_t>(s.d), width = static_cast<std::size_t>(s.width);
+  Matrix x_test, y_test;
+  {
+    Engine held_out = derive_engine(seed, kHeldOut);
+    sample(static_cast<std::size_t>(s.eval_samples), held_out, x_test, y_test);
+  }
+  Engine relu_init = derive_engine(seed, kReluInit), galu_init = derive_engine(seed, kGaluInit);
+  MlpModel relu(Mlp({d, width, 1}, relu_init), loss);
+  GaluModel galu(Galu(shape, galu_init), loss);
+  const Engine batches0 = derive_engine(seed, kBatches);
+  auto learn = [&](Model<XYBatch>& model, const std::function<void(const Matrix&, Matrix&)>& predict,
+                   std::int64_t offset) {
+    Engine batches = batches0;
+    auto draw = [&](XYBatch& b) { sample(static_cast<std::size_t>(s.batch), batches, b.x, b.y); };
+    auto metric = [&] {
+      Matrix out;
+      predict(x_test, out);
+      return score(out, y_test);
+    };
+    return run_learner(model, s.optimizer, s.lr, draw, batches, s.steps, s.eval_every, metric,
+                       [&](std::int64_t t) {
+                         if (on_step) on_step(offset + t);
+                       });
+  };
+  std::vector<Curve> curves;
+  curves.push_back(learn(relu, [&](const Matrix& x, Matrix& o) { relu.predict(x, o); }, 0));
+  curves.push_back(learn(galu, [&](const Matrix& x, Matrix& o) { galu.predict(x, o); }, s.steps));
+  std::vector<double> constants;
+  if (add_variance) {
+    double mean = 0, sq = 0;
+    for (std::size_t i = 0; i < y_test.shape(0); ++i) mean += y_test(i, 0);
+    mean /= static_cast<double>(y_test.shape(0));
+    for (std::size_t i = 0; i < y_test.shape(0); ++i) sq += (y_test(i, 0) - mean) * (y_test(i, 0) - mean);
+    constants.push_back(sq / static_cast<double>(y_test.shape(0)));
+  }
+  return merge(columns, curves, constants, status);
+}
+
+}  // namespace
+
+Table parity_gating(const FreshSettings& s, std::uint64_t seed, RunStatus& status,
+                    const std::function<void(std::int64_t)>& on_step) {
+  if (s.d < 1 || s.d > 64) throw std::invalid_argument("parity_gating: d in 1..64");
+  Engine target = derive_engine(seed, kTarget);
+  const Parity parity = draw_parity(static_cast<int>(s.d), target);
+  const GaluShape shape{static_cast<std::size_t>(s.d), static_cast<std::size_t>(s.width), true,
+                        s.alpha, 1.0};
+  return fresh_pair(
+      s, seed, shape, &hinge_loss<float>,
+      [&](std::size_t B, Engine& rng, Matrix& x, Matrix& y) {
+        sample_parity_batch(parity, B, rng, x, y);
+      },
+      accuracy, {"step", "relu_accuracy", "galu_accuracy"}, false, status, on_step);
+}
+
+Table step_gating(const FreshSettings& s, std::uint64_t seed, RunStatus& status,
+                  const std::function<void(std::int64_t)>& on_step) {
+  Engine target_rng = derive_engine(seed, kTarget);
+  const StepTarget target =
+      draw_step_target(static_cast<std::size_t>(s.d), StepThresholds::kScript, target_rng);
+  const GaluShape shape{static_cast<std::size_t>(s.d), static_cast<std::size_t>(s.width), true,
+                        s.alpha, 0.01};
+  std::vector<double> r;
+  return fresh_pair(
+      s, seed, shape, &squared_loss<float>,
+      [&](std::size_t B, Engine& rng, Matrix& x, Matrix& y) {
+        sample_step_batch(target, B, rng, x, r, y);
+      },
+      mse, {"step", "relu_test_mse", "galu_test_mse", "target_variance"}, true, status, on_step);
+}
+
+}  // namespace fgbdl

@@ -1,0 +1,198 @@
+// Claim X2 (paper/ext_gating.md), after Fiat, Malach and Shalev-Shwartz,
+// "Decoupling gating from linearity" (2019): a one-hidden-layer ReLU network
+// trained end to end against the GaLU network whose gates are fixed by a
+// random U and whose linear part alone is trained, on
+//   memorize  random Gaussian data with random labels: training error
+//             against k d / m, ReLU and GaLU by one optimizer, GaLU exact;
+//             one run per (d, k, m, seed) in
+//             <out>/x2_gating/memorize_d<D>_k<K>_m<M>/seed-<S>/;
+//   parity    the paper's Section 2 parities: held-out accuracy, one run per
+//             (d, seed) in <out>/x2_gating/parity_d<D>/seed-<S>/;
+//   step      the paper's Section 5 step target: held-out error, one run per
+//             seed in <out>/x2_gating/step_d<D>/seed-<S>/.
+//
+//   bazel run //experiments/ext_gating:x2_gating -- --out=$PWD/results
+//   bazel run //experiments/ext_gating:x2_gating -- --out=/tmp/r --profile=paper --parts=memorize
+#include <cstdio>
+#include <map>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "experiments/ext_gating/gating_training.h"
+#include "lib/core/error.h"
+#include "lib/core/flags.h"
+#include "lib/io/progress.h"
+#include "lib/io/results.h"
+
+namespace fgbdl {
+namespace {
+
+std::string quoted(const std::string& s) { return json_quote(s); }
+
+int run(int argc, char** argv) {
+  Flags flags(argc, argv,
+              "X2 (Fiat, Malach, Shalev-Shwartz 2019): a ReLU network trained end to end "
+              "against a GaLU network (gates fixed by a random U, linear part trained), on "
+              "random-label memorization, parities and the Section 5 step target. Writes "
+              "<out>/x2_gating/<part>_.../seed-<S>/{metrics.csv,manifest.json}.");
+  const std::string out = flags.get_string("out", "", "output directory (required)");
+  const std::string profile = flags.get_choice(
+      "profile", "quick", {"quick", "paper"},
+      "quick: d, k in {8, 16}, m in {64, 128, 256, 512}, 20000 steps, seeds 1,2,3; paper: "
+      "d, k in {8, 16, 24, 32}, m in {250, 500, 1000, 2000}, 100000 steps, seeds 1,2,3");
+  const bool paper = profile == "paper";
+  const auto parts = flags.get_choice_list("parts", "memorize,parity,step",
+                                           {"memorize", "parity", "step"}, "which problems");
+  const auto seeds = flags.get_int_list("seeds", "1,2,3", 0, 1LL << 40, 1000,
+                                        "seeds, one run per (configuration, seed)");
+  // Memorization.
+  const auto ds = flags.get_int_list("d", paper ? "8,16,24,32" : "8,16", 1, 256, 64,
+                                     "memorize: input dimensions d");
+  const auto ks = flags.get_int_list("k", paper ? "8,16,24,32" : "8,16", 1, 256, 64,
+                                     "memorize: hidden widths k");
+  const auto ms = flags.get_int_list("m", paper ? "250,500,1000,2000" : "64,128,256,512", 1,
+                                     8192, 64, "memorize: training set sizes m");
+  MemorizeSettings mem;
+  mem.steps = flags.get_int("steps", paper ? 100000 : 20000, 1, 100000000, "memorize: steps");
+  mem.batch = flags.get_int("batch", 128, 1, 1 << 16, "memorize: batch size");
+  mem.optimizer = flags.get_choice("optimizer", "sgd", {"sgd", "adam"},
+                                   "memorize: the optimizer of both networks");
+  mem.lr = flags.get_double("lr", 1e-3, 1e-12, 1e3, "memorize: learning rate");
+  mem.alpha = flags.get_double("alpha", 1.0, 1e-6, 1e6, "GaLU gate scale: U ~ N(0,1)/(alpha sqrt(d))");
+  mem.eval_every = flags.get_int("eval_every", paper ? 5000 : 1000, 1, 100000000,
+                                 "memorize: steps between training-error evaluations");
+  // Parity.
+  const auto parity_ds = flags.get_int_list("parity_d", "5,10", 1, 64, 64, "parity: dimensions d");
+  FreshSettings par;
+  par.steps = flags.get_int("parity_steps", paper ? 50000 : 20000, 1, 100000000, "parity: SGD steps");
+  par.lr = flags.get_double("parity_lr", 0.01, 1e-12, 1e3, "parity: SGD learning rate (E2.1's)");
+  par.eval_every = flags.get_int("parity_eval_every", 500, 1, 100000000,
+                                 "parity: steps between held-out evaluations");
+  const std::int64_t width_factor =
+      flags.get_int("width_factor", 10, 1, 100, "parity: hidden width = width_factor * d");
+  // Step target.
+  FreshSettings step;
+  step.d = 100;
+  step.width = flags.get_int("step_width", 100, 1, 4096, "step: hidden width");
+  step.steps = flags.get_int("step_steps", paper ? 20000 : 5000, 1, 100000000, "step: Adam steps");
+  step.batch = 256;
+  step.optimizer = "adam";
+  step.lr = flags.get_double("step_lr", 1e-3, 1e-12, 1e3, "step: Adam learning rate (E5.3's)");
+  step.eval_every = flags.get_int("step_eval_every", 250, 1, 100000000,
+                                  "step: steps between held-out evaluations");
+  const std::int64_t eval_samples =
+      flags.get_int("eval_samples", 2000, 1, 1 << 20, "parity, step: held-out samples");
+  if (!flags.finish()) return 0;
+  if (out.empty()) throw UsageError("--out: got ''; allowed: a writable directory (required)");
+  check_output_dir("out", out);
+  set_blas_threads(1);
+  par.eval_samples = step.eval_samples = eval_samples;
+  par.alpha = step.alpha = mem.alpha;
+
+  auto has = [&](const std::string& p) {
+    for (const std::string& q : parts)
+      if (q == p) return true;
+    return false;
+  };
+  auto report = [](const std::string& label, const Table& t, const RunStatus& status,
+                   double seconds) {
+    std::string last;
+    for (std::size_t c = 1; c < t.columns().size(); ++c)
+      last += absl::StrCat(" ", t.columns()[c], "=", t.rows().back()[c]);
+    std::fprintf(stderr, "%s:%s%s (%.1f s)\n", label.c_str(), last.c_str(),
+                 status.diverged ? " DIVERGED" : "", seconds);
+  };
+  if (has("memorize")) {
+    for (const std::int64_t d : ds)
+      for (const std::int64_t k : ks)
+        for (const std::int64_t m : ms)
+          for (const std::int64_t seed : seeds) {
+            mem.d = d;
+            mem.k = k;
+            mem.m = m;
+            const std::string config = absl::StrCat("memorize_d", d, "_k", k, "_m", m);
+            const RunId id{"x2_gating", config, static_cast<std::uint64_t>(seed), profile};
+            const std::string label = absl::StrCat("x2_gating ", config, " seed=", seed);
+            Progress progress(label, 2 * mem.steps);
+            RunStatus status;
+            const Table t = memorize(mem, id.seed, status, [&](std::int64_t s) { progress.update(s); });
+            write_run(out, id, t,
+                      {{"part", quoted("memorize")},
+                       {"d", absl::StrCat(d)},
+                       {"k", absl::StrCat(k)},
+                       {"m", absl::StrCat(m)},
+                       {"steps", absl::StrCat(mem.steps)},
+                       {"batch", absl::StrCat(mem.batch)},
+                       {"optimizer", quoted(mem.optimizer)},
+                       {"lr", absl::StrCat(mem.lr)},
+                       {"alpha", absl::StrCat(mem.alpha)},
+                       {"eval_every", absl::StrCat(mem.eval_every)},
+                       {"loss", quoted("squared")},
+                       {"exact", quoted("dgelsd minimum-norm least squares, float64")}},
+                      status, progress.elapsed_s());
+            report(label, t, status, progress.elapsed_s());
+          }
+  }
+  if (has("parity")) {
+    for (const std::int64_t d : parity_ds)
+      for (const std::int64_t seed : seeds) {
+        par.d = d;
+        par.width = width_factor * d;
+        const std::string config = absl::StrCat("parity_d", d);
+        const RunId id{"x2_gating", config, static_cast<std::uint64_t>(seed), profile};
+        const std::string label = absl::StrCat("x2_gating ", config, " seed=", seed);
+        Progress progress(label, 2 * par.steps);
+        RunStatus status;
+        const Table t = parity_gating(par, id.seed, status, [&](std::int64_t s) { progress.update(s); });
+        write_run(out, id, t,
+                  {{"part", quoted("parity")},
+                   {"d", absl::StrCat(d)},
+                   {"width", absl::StrCat(par.width)},
+                   {"steps", absl::StrCat(par.steps)},
+                   {"batch", absl::StrCat(par.batch)},
+                   {"optimizer", quoted("sgd")},
+                   {"lr", absl::StrCat(par.lr)},
+                   {"alpha", absl::StrCat(par.alpha)},
+                   {"gate_bias_std", "1"},
+                   {"eval_every", absl::StrCat(par.eval_every)},
+                   {"eval_samples", absl::StrCat(par.eval_samples)},
+                   {"loss", quoted("hinge")}},
+                  status, progress.elapsed_s());
+        report(label, t, status, progress.elapsed_s());
+      }
+  }
+  if (has("step")) {
+    for (const std::int64_t seed : seeds) {
+      const std::string config = absl::StrCat("step_d", step.d);
+      const RunId id{"x2_gating", config, static_cast<std::uint64_t>(seed), profile};
+      const std::string label = absl::StrCat("x2_gating ", config, " seed=", seed);
+      Progress progress(label, 2 * step.steps);
+      RunStatus status;
+      const Table t = step_gating(step, id.seed, status, [&](std::int64_t s) { progress.update(s); });
+      write_run(out, id, t,
+                {{"part", quoted("step")},
+                 {"d", absl::StrCat(step.d)},
+                 {"width", absl::StrCat(step.width)},
+                 {"steps", absl::StrCat(step.steps)},
+                 {"batch", absl::StrCat(step.batch)},
+                 {"optimizer", quoted("adam")},
+                 {"lr", absl::StrCat(step.lr)},
+                 {"alpha", absl::StrCat(step.alpha)},
+                 {"gate_bias_std", "0.01"},
+                 {"thresholds", quoted("script")},
+                 {"eval_every", absl::StrCat(step.eval_every)},
+                 {"eval_samples", absl::StrCat(step.eval_samples)},
+                 {"loss", quoted("squared")}},
+                status, progress.elapsed_s());
+      report(label, t, status, progress.elapsed_s());
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace fgbdl
+
+int main(int argc, char** argv) {
+  return fgbdl::run_main("x2_gating", [&] { return fgbdl::run(argc, argv); });
+}
