@@ -1,0 +1,252 @@
+// X2 (paper/ext_gating.md), after Fiat, Malach and Shalev-Shwartz,
+// "Decoupling gating from linearity" (2019): a GaLU network whose gates are
+// fixed by a random U and whose linear part alone is trained learns, and
+// memorizes training sets, about as well as the same-width ReLU network
+// trained end to end. "About as well" is read as: the GaLU network's error
+// is within a factor 1.15 of the ReLU network's (either way), seed by seed.
+//
+// Each case runs the experiment library of //experiments/ext_gating:x2_gating
+// on fixed seeds 1..6 (deterministic: no flake budget beyond the choice of
+// seeds) and records its verdict on X2:
+//   verified       every seed's ratio GaLU / ReLU lies in [1/1.15, 1.15];
+//   refuted        the geometric mean ratio lies outside that band and the
+//                  paired t statistic of the log ratios over the 6 seeds has
+//                  |t| >= 4.03 (two-sided level 0.01 for 5 degrees of
+//                  freedom); the case then checks the corrected statement,
+//                  with bounds measured over seeds 1..8 (stated next to them);
+//   not confirmed  otherwise.
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "experiments/ext_gating/gating_training.h"
+#include "gtest/gtest.h"
+#include "proofs_checks/verdict.h"
+
+namespace fgbdl {
+namespace {
+
+constexpr int kSeeds = 6;
+constexpr double kBand = 1.15;   // "about as well": within this factor
+constexpr double kTLevel = 4.03; // two-sided 0.01, t with 5 degrees of freedom
+
+// The last row's value of `column`.
+double last(const Table& t, const std::string& column) {
+  const auto& cols = t.columns();
+  const auto it = std::find(cols.begin(), cols.end(), column);
+  EXPECT_NE(it, cols.end()) << column;
+  return t.rows().back()[static_cast<std::size_t>(it - cols.begin())];
+}
+
+struct Paired {
+  std::vector<double> galu, relu;
+  double geo_mean_ratio() const {
+    double s = 0;
+    for (std::size_t i = 0; i < galu.size(); ++i) s += std::log(galu[i] / relu[i]);
+    return std::exp(s / static_cast<double>(galu.size()));
+  }
+  double t() const {
+    const double n = static_cast<double>(galu.size());
+    double mean = 0, sq = 0;
+    for (std::size_t i = 0; i < galu.size(); ++i) mean += std::log(galu[i] / relu[i]);
+    mean /= n;
+    for (std::size_t i = 0; i < galu.size(); ++i) {
+      const double e = std::log(galu[i] / relu[i]) - mean;
+      sq += e * e;
+    }
+    return mean / std::sqrt(sq / (n - 1) / n);
+  }
+  double min_ratio() const {
+    double r = INFINITY;
+    for (std::size_t i = 0; i < galu.size(); ++i) r = std::min(r, galu[i] / relu[i]);
+    return r;
+  }
+  double max_ratio() const {
+    double r = 0;
+    for (std::size_t i = 0; i < galu.size(); ++i) r = std::max(r, galu[i] / relu[i]);
+    return r;
+  }
+  std::string describe(const std::string& what) const {
+    return absl::StrFormat(
+        "%s: GaLU / ReLU error ratio over seeds 1..%d: geometric mean %.3f, range [%.3f, %.3f], "
+        "paired t of log ratios %.1f (band 1/%.2f..%.2f, level |t| >= %.2f)",
+        what, kSeeds, geo_mean_ratio(), min_ratio(), max_ratio(), t(), kBand, kBand, kTLevel);
+  }
+  // The state the rule at the top gives.
+  ClaimState state() const {
+    if (min_ratio() >= 1 / kBand && max_ratio() <= kBand) return ClaimState::kVerified;
+    const double g = geo_mean_ratio();
+    if ((g < 1 / kBand || g > kBand) && std::fabs(t()) >= kTLevel) return ClaimState::kRefuted;
+    return ClaimState::kNotConfirmed;
+  }
+};
+
+MemorizeSettings memorize_settings(const std::string& optimizer, std::int64_t m) {
+  MemorizeSettings s;
+  s.d = 8;
+  s.k = 16;  // k d = 128
+  s.m = m;
+  s.steps = 20000;
+  s.batch = 128;
+  s.optimizer = optimizer;
+  s.lr = 1e-3;
+  s.eval_every = 20000;
+  return s;
+}
+
+// Below the interpolation threshold (k d / m = 0.5), with an optimizer that
+// converges in the budget (Adam: the GaLU iterate ends within 1.4% of the
+// exact least-squares optimum on every seed, 0.67% to 1.39% over seeds 1..8), the ReLU network fits random
+// labels clearly better than the GaLU network at any W: its training error
+// is lower on every seed. Compared against the GaLU optimum itself (the
+// exact solution), so that no optimization slack is charged to GaLU.
+TEST(X2, BelowTheThresholdReluMemorizesMoreThanTheGaluOptimum) {
+  Paired p;
+  for (int seed = 1; seed <= kSeeds; ++seed) {
+    RunStatus status;
+    const Table t = memorize(memorize_settings("adam", 256), seed, status);
+    ASSERT_FALSE(status.diverged) << "seed " << seed;
+    const double exact = last(t, "exact_train_mse"), galu = last(t, "galu_train_mse");
+    p.galu.push_back(exact);
+    p.relu.push_back(last(t, "relu_train_mse"));
+    // Convexity: no GaLU iterate beats the exact optimum (float32 rounding).
+    EXPECT_GE(galu, exact * (1 - 1e-5)) << "seed " << seed;
+    // And Adam gets there: measured within 1.39% over seeds 1..8.
+    EXPECT_LE(galu, exact * 1.02) << "seed " << seed;
+  }
+  const std::string stat = p.describe("memorization, d 8, k 16, m 256, Adam 1e-3, 20000 steps");
+  RecordProperty("measured", stat);
+  const ClaimState state = p.state();
+  record_verdict("X2", state, stat);
+  // The corrected statement: below the threshold the ReLU network ends
+  // lower on every seed, the GaLU optimum's error 1.35 to 1.87 times the
+  // ReLU network's over seeds 1..8 (bounds 1.2 and 2.3 here).
+  EXPECT_EQ(state, ClaimState::kRefuted) << stat;
+  EXPECT_GT(p.min_ratio(), 1.2) << stat;
+  EXPECT_LT(p.max_ratio(), 2.3) << stat;
+}
+
+// At the threshold (k d / m = 1) the GaLU problem is a square linear system:
+// the exact solution interpolates (training error below 1e-20, measured at
+// most 1.1e-25 over seeds 1..8), where the ReLU network trained by Adam
+// for the same budget ends between 6e-4 and 0.07. Both memorize; the GaLU
+// network exactly.
+TEST(X2, AtTheThresholdTheGaluOptimumInterpolates) {
+  double worst_exact = 0, worst_relu = 0;
+  for (int seed = 1; seed <= kSeeds; ++seed) {
+    RunStatus status;
+    const Table t = memorize(memorize_settings("adam", 128), seed, status);
+    ASSERT_FALSE(status.diverged) << "seed " << seed;
+    worst_exact = std::max(worst_exact, last(t, "exact_train_mse"));
+    worst_relu = std::max(worst_relu, last(t, "relu_train_mse"));
+  }
+  const std::string stat = absl::StrFormat(
+      "memorization at k d / m = 1 (d 8, k 16, m 128): GaLU exact training error at most %.2g, "
+      "ReLU by Adam 1e-3 in 20000 steps at most %.2g, over seeds 1..%d",
+      worst_exact, worst_relu, kSeeds);
+  RecordProperty("measured", stat);
+  EXPECT_LT(worst_exact, 1e-20) << stat;
+  EXPECT_LT(worst_relu, 0.1) << stat;
+  record_verdict("X2", ClaimState::kVerified, stat);
+}
+
+// With the source's optimizer (plain SGD, learning rate 1e-3, batch 128) and
+// a budget that does not reach either optimum, the GaLU network trains
+// faster: its training error at k d / m = 0.5 is below the ReLU network's
+// on every seed (ratio 0.665 to 0.848 over seeds 1..8; bounds 0.6 and 0.95
+// here). A difference in GaLU's favour, outside the band: the statement's
+// "about as well" fails here the other way.
+TEST(X2, WithTheSourcesSgdTheGaluNetworkTrainsFaster) {
+  Paired p;
+  for (int seed = 1; seed <= kSeeds; ++seed) {
+    RunStatus status;
+    const Table t = memorize(memorize_settings("sgd", 256), seed, status);
+    ASSERT_FALSE(status.diverged) << "seed " << seed;
+    p.galu.push_back(last(t, "galu_train_mse"));
+    p.relu.push_back(last(t, "relu_train_mse"));
+  }
+  const std::string stat =
+      p.describe("memorization, d 8, k 16, m 256, SGD 1e-3 (the source's), 20000 steps");
+  RecordProperty("measured", stat);
+  const ClaimState state = p.state();
+  record_verdict("X2", state, stat);
+  EXPECT_EQ(state, ClaimState::kRefuted) << stat;
+  EXPECT_GT(p.min_ratio(), 0.6) << stat;
+  EXPECT_LT(p.max_ratio(), 0.95) << stat;
+}
+
+// The paper's Section 2 family at a dimension where end-to-end training
+// succeeds (E2.1: d = 8, width 80, hinge loss, SGD 0.01, batch 128): both
+// networks reach held-out accuracy >= 0.95 on every seed, within 0.05 of
+// each other (measured over seeds 1..6 at 10000 steps: ReLU 0.98 to 1,
+// GaLU 1 on every seed).
+TEST(X2, OnSmallParitiesBothNetworksLearn) {
+  FreshSettings s;
+  s.d = 8;
+  s.width = 80;
+  s.steps = 10000;
+  s.batch = 128;
+  s.lr = 0.01;
+  s.eval_every = 10000;
+  s.eval_samples = 2000;
+  double worst_gap = 0, worst = 1;
+  for (int seed = 1; seed <= kSeeds; ++seed) {
+    RunStatus status;
+    const Table t = parity_gating(s, seed, status);
+    ASSERT_FALSE(status.diverged) << "seed " << seed;
+    const double relu = last(t, "relu_accuracy"), galu = last(t, "galu_accuracy");
+    worst = std::min({worst, relu, galu});
+    worst_gap = std::max(worst_gap, std::fabs(relu - galu));
+  }
+  const std::string stat = absl::StrFormat(
+      "parity d 8, width 80, SGD 0.01, 10000 steps: lowest held-out accuracy %.4f, largest "
+      "|ReLU - GaLU| gap %.4f over seeds 1..%d (verified at >= 0.95 and <= 0.05)",
+      worst, worst_gap, kSeeds);
+  RecordProperty("measured", stat);
+  const ClaimState state = worst >= 0.95 && worst_gap <= 0.05 ? ClaimState::kVerified
+                                                              : ClaimState::kNotConfirmed;
+  record_verdict("X2", state, stat);
+  EXPECT_EQ(state, ClaimState::kVerified) << stat;
+}
+
+// The paper's Section 5 step target (d = 100, Adam 1e-3, batch 256, width
+// 100, 3000 steps): the GaLU network's held-out error is above the ReLU
+// network's on every seed. Measured over seeds 1..10: ratio 1.08 to 1.92,
+// geometric mean 1.39, paired t 4.5 (seeds 1..6: 1.16 to 1.92, t 4.4; at
+// 2000 steps seeds 1..6 give t 3.9, not decided). The check: the ratio lies
+// in (1, 2.5) on every seed and both networks end below 0.7 times the best
+// constant's error.
+TEST(X2, OnTheStepTargetTheGaluNetworkLearnsLess) {
+  FreshSettings s;
+  s.d = 100;
+  s.width = 100;
+  s.steps = 3000;
+  s.batch = 256;
+  s.optimizer = "adam";
+  s.lr = 1e-3;
+  s.eval_every = 3000;
+  s.eval_samples = 2000;
+  Paired p;
+  for (int seed = 1; seed <= kSeeds; ++seed) {
+    RunStatus status;
+    const Table t = step_gating(s, seed, status);
+    ASSERT_FALSE(status.diverged) << "seed " << seed;
+    p.galu.push_back(last(t, "galu_test_mse"));
+    p.relu.push_back(last(t, "relu_test_mse"));
+    // Both learn something: below the best constant's error.
+    EXPECT_LT(p.galu.back(), 0.7 * last(t, "target_variance")) << "seed " << seed;
+    EXPECT_LT(p.relu.back(), 0.7 * last(t, "target_variance")) << "seed " << seed;
+  }
+  const std::string stat = p.describe("step target, d 100, width 100, Adam 1e-3, 3000 steps");
+  RecordProperty("measured", stat);
+  const ClaimState state = p.state();
+  record_verdict("X2", state, stat);
+  EXPECT_GT(p.min_ratio(), 1.0) << stat;
+  EXPECT_LT(p.max_ratio(), 2.5) << stat;
+}
+
+}  // namespace
+}  // namespace fgbdl
