@@ -109,6 +109,45 @@ void check(const FreshSettings& s) {
     throw std::invalid_argument("gating: sizes must be >= 1");
 }
 
+
+// What both learners of a run share: the optimizer, the budget, the batches
+// (each learner draws from its own copy of `batches`, so both see the same
+// ones), and the evaluation set with its score.
+struct PairSettings {
+  std::string optimizer;
+  double lr = 0;
+  std::int64_t steps = 0, every = 0;
+  Engine batches;
+  std::function<void(XYBatch&, Engine&)> draw;
+  const XYBatch* eval = nullptr;
+  double (*score)(const Matrix& prediction, const Matrix& y) = nullptr;
+};
+
+template <class Net>
+Curve learn(NetworkModel<Net>& model, const PairSettings& p, std::int64_t offset,
+            const std::function<void(std::int64_t)>& on_step) {
+  Engine batches = p.batches;
+  return run_learner(
+      model, p.optimizer, p.lr, [&](XYBatch& b) { p.draw(b, batches); }, batches, p.steps,
+      p.every,
+      [&] {
+        Matrix out;
+        model.predict(p.eval->x, out);
+        return p.score(out, p.eval->y);
+      },
+      [&](std::int64_t t) {
+        if (on_step) on_step(offset + t);
+      });
+}
+
+// The ReLU network's curve, then the GaLU network's.
+std::vector<Curve> train_pair(MlpModel& relu, GaluModel& galu, const PairSettings& p,
+                              const std::function<void(std::int64_t)>& on_step) {
+  std::vector<Curve> curves;
+  curves.push_back(learn(relu, p, 0, on_step));
+  curves.push_back(learn(galu, p, p.steps, on_step));
+  return curves;
+}
 }  // namespace
 
 Table memorize(const MemorizeSettings& s, std::uint64_t seed, RunStatus& status,
@@ -130,34 +169,21 @@ Table memorize(const MemorizeSettings& s, std::uint64_t seed, RunStatus& status,
   const double exact = 2 * galu_least_squares(exact_net, train_set.x, train_set.y);
   GaluModel galu(std::move(galu_net), &squared_loss<float>);
 
-  const Engine batches0 = derive_engine(seed, kBatches);
-  auto learn = [&](Model<XYBatch>& model, const std::function<void(const Matrix&, Matrix&)>& predict,
-                   std::int64_t offset) {
-    Engine batches = batches0;  // the same batches for every learner
-    auto draw = [&, B, d, m](XYBatch& b) {
-      if (b.x.shape(0) != B || b.x.shape(1) != d) {
-        b.x = Matrix::from_shape({B, d});
-        b.y = Matrix::from_shape({B, 1});
-      }
-      for (std::size_t i = 0; i < B; ++i) {
-        const std::size_t r = uniform_index(batches, m);
-        for (std::size_t l = 0; l < d; ++l) b.x(i, l) = train_set.x(r, l);
-        b.y(i, 0) = train_set.y(r, 0);
-      }
-    };
-    auto metric = [&] {
-      Matrix score;
-      predict(train_set.x, score);
-      return mse(score, train_set.y);
-    };
-    return run_learner(model, s.optimizer, s.lr, draw, batches, s.steps, s.eval_every, metric,
-                       [&](std::int64_t t) {
-                         if (on_step) on_step(offset + t);
-                       });
+  PairSettings p{s.optimizer, s.lr, s.steps, s.eval_every, derive_engine(seed, kBatches)};
+  p.draw = [B, d, m, &train_set](XYBatch& b, Engine& batches) {
+    if (b.x.shape(0) != B || b.x.shape(1) != d) {
+      b.x = Matrix::from_shape({B, d});
+      b.y = Matrix::from_shape({B, 1});
+    }
+    for (std::size_t i = 0; i < B; ++i) {
+      const std::size_t r = uniform_index(batches, m);
+      for (std::size_t l = 0; l < d; ++l) b.x(i, l) = train_set.x(r, l);
+      b.y(i, 0) = train_set.y(r, 0);
+    }
   };
-  std::vector<Curve> curves;
-  curves.push_back(learn(relu, [&](const Matrix& x, Matrix& o) { relu.predict(x, o); }, 0));
-  curves.push_back(learn(galu, [&](const Matrix& x, Matrix& o) { galu.predict(x, o); }, s.steps));
+  p.eval = &train_set;
+  p.score = mse;
+  const std::vector<Curve> curves = train_pair(relu, galu, p, on_step);
   return merge({"step", "relu_train_mse", "galu_train_mse", "exact_train_mse", "kd_over_m"},
                curves, {exact, static_cast<double>(s.k * s.d) / static_cast<double>(s.m)},
                status);
@@ -171,44 +197,31 @@ namespace {
 Table fresh_pair(const FreshSettings& s, std::uint64_t seed, const GaluShape& shape,
                  MlpModel::LossFn loss,
                  const std::function<void(std::size_t, Engine&, Matrix&, Matrix&)>& sample,
-                 const std::function<double(const Matrix&, const Matrix&)>& score,
+                 double (*score)(const Matrix&, const Matrix&),
                  const std::vector<std::string>& columns, bool add_variance, RunStatus& status,
                  const std::function<void(std::int64_t)>& on_step) {
   check(s);
   const auto d = static_cast<std::size_t>(s.d), width = static_cast<std::size_t>(s.width);
-  Matrix x_test, y_test;
+  XYBatch test;
   {
     Engine held_out = derive_engine(seed, kHeldOut);
-    sample(static_cast<std::size_t>(s.eval_samples), held_out, x_test, y_test);
+    sample(static_cast<std::size_t>(s.eval_samples), held_out, test.x, test.y);
   }
   Engine relu_init = derive_engine(seed, kReluInit), galu_init = derive_engine(seed, kGaluInit);
   MlpModel relu(Mlp({d, width, 1}, relu_init), loss);
   GaluModel galu(Galu(shape, galu_init), loss);
-  const Engine batches0 = derive_engine(seed, kBatches);
-  auto learn = [&](Model<XYBatch>& model, const std::function<void(const Matrix&, Matrix&)>& predict,
-                   std::int64_t offset) {
-    Engine batches = batches0;
-    auto draw = [&](XYBatch& b) { sample(static_cast<std::size_t>(s.batch), batches, b.x, b.y); };
-    auto metric = [&] {
-      Matrix out;
-      predict(x_test, out);
-      return score(out, y_test);
-    };
-    return run_learner(model, s.optimizer, s.lr, draw, batches, s.steps, s.eval_every, metric,
-                       [&](std::int64_t t) {
-                         if (on_step) on_step(offset + t);
-                       });
-  };
-  std::vector<Curve> curves;
-  curves.push_back(learn(relu, [&](const Matrix& x, Matrix& o) { relu.predict(x, o); }, 0));
-  curves.push_back(learn(galu, [&](const Matrix& x, Matrix& o) { galu.predict(x, o); }, s.steps));
+  PairSettings p{s.optimizer, s.lr, s.steps, s.eval_every, derive_engine(seed, kBatches)};
+  p.draw = [&](XYBatch& b, Engine& batches) { sample(static_cast<std::size_t>(s.batch), batches, b.x, b.y); };
+  p.eval = &test;
+  p.score = score;
+  const std::vector<Curve> curves = train_pair(relu, galu, p, on_step);
   std::vector<double> constants;
   if (add_variance) {
     double mean = 0, sq = 0;
-    for (std::size_t i = 0; i < y_test.shape(0); ++i) mean += y_test(i, 0);
-    mean /= static_cast<double>(y_test.shape(0));
-    for (std::size_t i = 0; i < y_test.shape(0); ++i) sq += (y_test(i, 0) - mean) * (y_test(i, 0) - mean);
-    constants.push_back(sq / static_cast<double>(y_test.shape(0)));
+    for (std::size_t i = 0; i < test.y.shape(0); ++i) mean += test.y(i, 0);
+    mean /= static_cast<double>(test.y.shape(0));
+    for (std::size_t i = 0; i < test.y.shape(0); ++i) sq += (test.y(i, 0) - mean) * (test.y(i, 0) - mean);
+    constants.push_back(sq / static_cast<double>(test.y.shape(0)));
   }
   return merge(columns, curves, constants, status);
 }

@@ -14,6 +14,7 @@
 //   bazel run //experiments/ext_gating:x2_gating -- --out=$PWD/results
 //   bazel run //experiments/ext_gating:x2_gating -- --out=/tmp/r --profile=paper --parts=memorize
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <string>
 
@@ -94,13 +95,22 @@ int run(int argc, char** argv) {
       if (q == p) return true;
     return false;
   };
-  auto report = [](const std::string& label, const Table& t, const RunStatus& status,
-                   double seconds) {
+  // One run: train, write it, and print its last row.
+  using Body = std::function<Table(std::uint64_t, RunStatus&, const std::function<void(std::int64_t)>&)>;
+  auto one_run = [&](const std::string& config, std::int64_t seed, std::int64_t steps,
+                     std::map<std::string, std::string> settings, const Body& body) {
+    const RunId id{"x2_gating", config, static_cast<std::uint64_t>(seed), profile};
+    const std::string label = absl::StrCat("x2_gating ", config, " seed=", seed);
+    Progress progress(label, 2 * steps);  // the ReLU network's steps, then the GaLU network's
+    RunStatus status;
+    const Table t = body(id.seed, status, [&](std::int64_t done) { progress.update(done); });
+    settings["alpha"] = absl::StrCat(mem.alpha);
+    write_run(out, id, t, settings, status, progress.elapsed_s());
     std::string last;
     for (std::size_t c = 1; c < t.columns().size(); ++c)
       last += absl::StrCat(" ", t.columns()[c], "=", t.rows().back()[c]);
     std::fprintf(stderr, "%s:%s%s (%.1f s)\n", label.c_str(), last.c_str(),
-                 status.diverged ? " DIVERGED" : "", seconds);
+                 status.diverged ? " DIVERGED" : "", progress.elapsed_s());
   };
   if (has("memorize")) {
     for (const std::int64_t d : ds)
@@ -110,81 +120,57 @@ int run(int argc, char** argv) {
             mem.d = d;
             mem.k = k;
             mem.m = m;
-            const std::string config = absl::StrCat("memorize_d", d, "_k", k, "_m", m);
-            const RunId id{"x2_gating", config, static_cast<std::uint64_t>(seed), profile};
-            const std::string label = absl::StrCat("x2_gating ", config, " seed=", seed);
-            Progress progress(label, 2 * mem.steps);
-            RunStatus status;
-            const Table t = memorize(mem, id.seed, status, [&](std::int64_t s) { progress.update(s); });
-            write_run(out, id, t,
-                      {{"part", quoted("memorize")},
-                       {"d", absl::StrCat(d)},
-                       {"k", absl::StrCat(k)},
-                       {"m", absl::StrCat(m)},
-                       {"steps", absl::StrCat(mem.steps)},
-                       {"batch", absl::StrCat(mem.batch)},
-                       {"optimizer", quoted(mem.optimizer)},
-                       {"lr", absl::StrCat(mem.lr)},
-                       {"alpha", absl::StrCat(mem.alpha)},
-                       {"eval_every", absl::StrCat(mem.eval_every)},
-                       {"loss", quoted("squared")},
-                       {"exact", quoted("dgelsd minimum-norm least squares, float64")}},
-                      status, progress.elapsed_s());
-            report(label, t, status, progress.elapsed_s());
+            one_run(absl::StrCat("memorize_d", d, "_k", k, "_m", m), seed, mem.steps,
+                    {{"part", quoted("memorize")},
+                     {"d", absl::StrCat(d)},
+                     {"k", absl::StrCat(k)},
+                     {"m", absl::StrCat(m)},
+                     {"steps", absl::StrCat(mem.steps)},
+                     {"batch", absl::StrCat(mem.batch)},
+                     {"optimizer", quoted(mem.optimizer)},
+                     {"lr", absl::StrCat(mem.lr)},
+                     {"eval_every", absl::StrCat(mem.eval_every)},
+                     {"loss", quoted("squared")},
+                     {"exact", quoted("dgelsd minimum-norm least squares, float64")}},
+                    [&](std::uint64_t sd, RunStatus& st, const std::function<void(std::int64_t)>& p) {
+                      return memorize(mem, sd, st, p);
+                    });
           }
   }
+  // The settings of a fresh-sample run.
+  auto fresh = [&](const FreshSettings& f, const std::string& part, const std::string& loss,
+                   const std::string& gate_bias_std) {
+    return std::map<std::string, std::string>{{"part", quoted(part)},
+                                              {"d", absl::StrCat(f.d)},
+                                              {"width", absl::StrCat(f.width)},
+                                              {"steps", absl::StrCat(f.steps)},
+                                              {"batch", absl::StrCat(f.batch)},
+                                              {"optimizer", quoted(f.optimizer)},
+                                              {"lr", absl::StrCat(f.lr)},
+                                              {"gate_bias_std", gate_bias_std},
+                                              {"eval_every", absl::StrCat(f.eval_every)},
+                                              {"eval_samples", absl::StrCat(f.eval_samples)},
+                                              {"loss", quoted(loss)}};
+  };
   if (has("parity")) {
     for (const std::int64_t d : parity_ds)
       for (const std::int64_t seed : seeds) {
         par.d = d;
         par.width = width_factor * d;
-        const std::string config = absl::StrCat("parity_d", d);
-        const RunId id{"x2_gating", config, static_cast<std::uint64_t>(seed), profile};
-        const std::string label = absl::StrCat("x2_gating ", config, " seed=", seed);
-        Progress progress(label, 2 * par.steps);
-        RunStatus status;
-        const Table t = parity_gating(par, id.seed, status, [&](std::int64_t s) { progress.update(s); });
-        write_run(out, id, t,
-                  {{"part", quoted("parity")},
-                   {"d", absl::StrCat(d)},
-                   {"width", absl::StrCat(par.width)},
-                   {"steps", absl::StrCat(par.steps)},
-                   {"batch", absl::StrCat(par.batch)},
-                   {"optimizer", quoted("sgd")},
-                   {"lr", absl::StrCat(par.lr)},
-                   {"alpha", absl::StrCat(par.alpha)},
-                   {"gate_bias_std", "1"},
-                   {"eval_every", absl::StrCat(par.eval_every)},
-                   {"eval_samples", absl::StrCat(par.eval_samples)},
-                   {"loss", quoted("hinge")}},
-                  status, progress.elapsed_s());
-        report(label, t, status, progress.elapsed_s());
+        one_run(absl::StrCat("parity_d", d), seed, par.steps, fresh(par, "parity", "hinge", "1"),
+                [&](std::uint64_t sd, RunStatus& st, const std::function<void(std::int64_t)>& p) {
+                  return parity_gating(par, sd, st, p);
+                });
       }
   }
   if (has("step")) {
     for (const std::int64_t seed : seeds) {
-      const std::string config = absl::StrCat("step_d", step.d);
-      const RunId id{"x2_gating", config, static_cast<std::uint64_t>(seed), profile};
-      const std::string label = absl::StrCat("x2_gating ", config, " seed=", seed);
-      Progress progress(label, 2 * step.steps);
-      RunStatus status;
-      const Table t = step_gating(step, id.seed, status, [&](std::int64_t s) { progress.update(s); });
-      write_run(out, id, t,
-                {{"part", quoted("step")},
-                 {"d", absl::StrCat(step.d)},
-                 {"width", absl::StrCat(step.width)},
-                 {"steps", absl::StrCat(step.steps)},
-                 {"batch", absl::StrCat(step.batch)},
-                 {"optimizer", quoted("adam")},
-                 {"lr", absl::StrCat(step.lr)},
-                 {"alpha", absl::StrCat(step.alpha)},
-                 {"gate_bias_std", "0.01"},
-                 {"thresholds", quoted("script")},
-                 {"eval_every", absl::StrCat(step.eval_every)},
-                 {"eval_samples", absl::StrCat(step.eval_samples)},
-                 {"loss", quoted("squared")}},
-                status, progress.elapsed_s());
-      report(label, t, status, progress.elapsed_s());
+      auto settings = fresh(step, "step", "squared", "0.01");
+      settings["thresholds"] = quoted("script");
+      one_run(absl::StrCat("step_d", step.d), seed, step.steps, settings,
+              [&](std::uint64_t sd, RunStatus& st, const std::function<void(std::int64_t)>& p) {
+                return step_gating(step, sd, st, p);
+              });
     }
   }
   return 0;

@@ -42,24 +42,8 @@ void Galu::gates(const Matrix& x, Matrix& g) const {
     for (std::size_t j = 0; j < k; ++j) g(i, j) = g(i, j) + c_(j) > 0 ? 1.0f : 0.0f;
 }
 
-const Matrix& Galu::forward(const Matrix& x) {
+void Galu::output(const Matrix& x, Matrix& g, Matrix& z, Matrix& out) const {
   const std::size_t B = x.shape(0), k = shape_.k;
-  gates(x, g_);
-  ensure(z_, B, k);
-  gemm<float>(false, false, B, k, shape_.d, x.data(), W_.data(), 0.0f, z_.data());
-  ensure(out_, B, 1);
-  for (std::size_t i = 0; i < B; ++i) {
-    double s = 0;
-    for (std::size_t j = 0; j < k; ++j)
-      s += static_cast<double>((z_(i, j) + (shape_.bias ? b_(j) : 0.0f)) * g_(i, j));
-    out_(i, 0) = static_cast<float>(s);
-  }
-  return out_;
-}
-
-void Galu::predict(const Matrix& x, Matrix& out) const {
-  const std::size_t B = x.shape(0), k = shape_.k;
-  Matrix g, z;
   gates(x, g);
   ensure(z, B, k);
   gemm<float>(false, false, B, k, shape_.d, x.data(), W_.data(), 0.0f, z.data());
@@ -70,6 +54,16 @@ void Galu::predict(const Matrix& x, Matrix& out) const {
       s += static_cast<double>((z(i, j) + (shape_.bias ? b_(j) : 0.0f)) * g(i, j));
     out(i, 0) = static_cast<float>(s);
   }
+}
+
+const Matrix& Galu::forward(const Matrix& x) {
+  output(x, g_, z_, out_);
+  return out_;
+}
+
+void Galu::predict(const Matrix& x, Matrix& out) const {
+  Matrix g, z;
+  output(x, g, z, out);
 }
 
 Matrix& Galu::doutput() {

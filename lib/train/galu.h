@@ -81,6 +81,9 @@ class Galu {
   void set_linear_part(const std::vector<double>& theta);
 
  private:
+  // Gates g, linear values z and the output of x, into the given buffers.
+  void output(const Matrix& x, Matrix& g, Matrix& z, Matrix& out) const;
+
   GaluShape shape_;
   Matrix U_, W_, dW_;
   Vector c_, b_, db_;
@@ -98,29 +101,7 @@ double galu_least_squares(Galu& net, const Matrix& x, const Matrix& y);
 
 // A Galu trained with one of lib/nn/loss.h's losses of its output and y
 // (squared_loss<float>, hinge_loss<float>), on MlpModel's batches.
-class GaluModel final : public Model<XYBatch> {
- public:
-  using LossFn = MlpModel::LossFn;
-  GaluModel(Galu net, LossFn loss) : net_(std::move(net)), loss_(loss) {}
-  std::vector<Parameter> parameters() override { return net_.parameters(); }
-  double loss(const XYBatch& b) override {
-    Matrix score, dscore;
-    net_.predict(b.x, score);
-    return loss_(score, b.y, dscore);
-  }
-  double loss_and_gradient(const XYBatch& b) override {
-    const float loss = loss_(net_.forward(b.x), b.y, net_.doutput());
-    net_.backward(b.x);
-    return loss;
-  }
-  void predict(const Matrix& x, Matrix& score) const { net_.predict(x, score); }
-  Galu& net() { return net_; }
-  const Galu& net() const { return net_; }
-
- private:
-  Galu net_;
-  LossFn loss_;
-};
+using GaluModel = NetworkModel<Galu>;
 
 }  // namespace fgbdl
 

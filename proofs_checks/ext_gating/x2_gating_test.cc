@@ -17,6 +17,8 @@
 //   not confirmed  otherwise.
 #include <algorithm>
 #include <cmath>
+#include <functional>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -84,6 +86,32 @@ struct Paired {
   }
 };
 
+// Records what a paired case measured and its verdict on X2; returns the
+// statistic and the state.
+std::pair<std::string, ClaimState> decide(const Paired& p, const std::string& what) {
+  const std::string stat = p.describe(what);
+  ::testing::Test::RecordProperty("measured", stat);
+  const ClaimState state = p.state();
+  record_verdict("X2", state, stat);
+  return {stat, state};
+}
+
+// Seeds 1..kSeeds of `column_galu` and `column_relu` of run(seed)'s last row.
+Paired over_seeds(const std::function<Table(std::uint64_t, RunStatus&)>& run,
+                  const std::string& column_galu, const std::string& column_relu,
+                  const std::function<void(const Table&, int)>& also = {}) {
+  Paired p;
+  for (int seed = 1; seed <= kSeeds; ++seed) {
+    RunStatus status;
+    const Table t = run(seed, status);
+    EXPECT_FALSE(status.diverged) << "seed " << seed;
+    p.galu.push_back(last(t, column_galu));
+    p.relu.push_back(last(t, column_relu));
+    if (also) also(t, seed);
+  }
+  return p;
+}
+
 MemorizeSettings memorize_settings(const std::string& optimizer, std::int64_t m) {
   MemorizeSettings s;
   s.d = 8;
@@ -98,29 +126,22 @@ MemorizeSettings memorize_settings(const std::string& optimizer, std::int64_t m)
 }
 
 // Below the interpolation threshold (k d / m = 0.5), with an optimizer that
-// converges in the budget (Adam: the GaLU iterate ends within 1.4% of the
-// exact least-squares optimum on every seed, 0.67% to 1.39% over seeds 1..8), the ReLU network fits random
-// labels clearly better than the GaLU network at any W: its training error
-// is lower on every seed. Compared against the GaLU optimum itself (the
+// converges in the budget (Adam: the GaLU iterate ends 0.67% to 1.39% above
+// the exact least-squares optimum over seeds 1..8), the ReLU network fits
+// random labels clearly better than the GaLU network at any W: its training
+// error is lower on every seed. Compared against the GaLU optimum itself (the
 // exact solution), so that no optimization slack is charged to GaLU.
 TEST(X2, BelowTheThresholdReluMemorizesMoreThanTheGaluOptimum) {
-  Paired p;
-  for (int seed = 1; seed <= kSeeds; ++seed) {
-    RunStatus status;
-    const Table t = memorize(memorize_settings("adam", 256), seed, status);
-    ASSERT_FALSE(status.diverged) << "seed " << seed;
-    const double exact = last(t, "exact_train_mse"), galu = last(t, "galu_train_mse");
-    p.galu.push_back(exact);
-    p.relu.push_back(last(t, "relu_train_mse"));
-    // Convexity: no GaLU iterate beats the exact optimum (float32 rounding).
-    EXPECT_GE(galu, exact * (1 - 1e-5)) << "seed " << seed;
-    // And Adam gets there: measured within 1.39% over seeds 1..8.
-    EXPECT_LE(galu, exact * 1.02) << "seed " << seed;
-  }
-  const std::string stat = p.describe("memorization, d 8, k 16, m 256, Adam 1e-3, 20000 steps");
-  RecordProperty("measured", stat);
-  const ClaimState state = p.state();
-  record_verdict("X2", state, stat);
+  const Paired p = over_seeds(
+      [](std::uint64_t seed, RunStatus& st) { return memorize(memorize_settings("adam", 256), seed, st); },
+      "exact_train_mse", "relu_train_mse", [](const Table& t, int seed) {
+        const double exact = last(t, "exact_train_mse"), galu = last(t, "galu_train_mse");
+        // Convexity: no GaLU iterate beats the exact optimum (float32 rounding).
+        EXPECT_GE(galu, exact * (1 - 1e-5)) << "seed " << seed;
+        // And Adam gets there: measured within 1.39% over seeds 1..8.
+        EXPECT_LE(galu, exact * 1.02) << "seed " << seed;
+      });
+  const auto [stat, state] = decide(p, "memorization, d 8, k 16, m 256, Adam 1e-3, 20000 steps");
   // The corrected statement: below the threshold the ReLU network ends
   // lower on every seed, the GaLU optimum's error 1.35 to 1.87 times the
   // ReLU network's over seeds 1..8 (bounds 1.2 and 2.3 here).
@@ -160,19 +181,11 @@ TEST(X2, AtTheThresholdTheGaluOptimumInterpolates) {
 // here). A difference in GaLU's favour, outside the band: the statement's
 // "about as well" fails here the other way.
 TEST(X2, WithTheSourcesSgdTheGaluNetworkTrainsFaster) {
-  Paired p;
-  for (int seed = 1; seed <= kSeeds; ++seed) {
-    RunStatus status;
-    const Table t = memorize(memorize_settings("sgd", 256), seed, status);
-    ASSERT_FALSE(status.diverged) << "seed " << seed;
-    p.galu.push_back(last(t, "galu_train_mse"));
-    p.relu.push_back(last(t, "relu_train_mse"));
-  }
-  const std::string stat =
-      p.describe("memorization, d 8, k 16, m 256, SGD 1e-3 (the source's), 20000 steps");
-  RecordProperty("measured", stat);
-  const ClaimState state = p.state();
-  record_verdict("X2", state, stat);
+  const Paired p = over_seeds(
+      [](std::uint64_t seed, RunStatus& st) { return memorize(memorize_settings("sgd", 256), seed, st); },
+      "galu_train_mse", "relu_train_mse");
+  const auto [stat, state] =
+      decide(p, "memorization, d 8, k 16, m 256, SGD 1e-3 (the source's), 20000 steps");
   EXPECT_EQ(state, ClaimState::kRefuted) << stat;
   EXPECT_GT(p.min_ratio(), 0.6) << stat;
   EXPECT_LT(p.max_ratio(), 0.95) << stat;
@@ -229,21 +242,14 @@ TEST(X2, OnTheStepTargetTheGaluNetworkLearnsLess) {
   s.lr = 1e-3;
   s.eval_every = 3000;
   s.eval_samples = 2000;
-  Paired p;
-  for (int seed = 1; seed <= kSeeds; ++seed) {
-    RunStatus status;
-    const Table t = step_gating(s, seed, status);
-    ASSERT_FALSE(status.diverged) << "seed " << seed;
-    p.galu.push_back(last(t, "galu_test_mse"));
-    p.relu.push_back(last(t, "relu_test_mse"));
-    // Both learn something: below the best constant's error.
-    EXPECT_LT(p.galu.back(), 0.7 * last(t, "target_variance")) << "seed " << seed;
-    EXPECT_LT(p.relu.back(), 0.7 * last(t, "target_variance")) << "seed " << seed;
-  }
-  const std::string stat = p.describe("step target, d 100, width 100, Adam 1e-3, 3000 steps");
-  RecordProperty("measured", stat);
-  const ClaimState state = p.state();
-  record_verdict("X2", state, stat);
+  const Paired p = over_seeds(
+      [&](std::uint64_t seed, RunStatus& st) { return step_gating(s, seed, st); }, "galu_test_mse",
+      "relu_test_mse", [](const Table& t, int seed) {
+        // Both learn something: below the best constant's error.
+        EXPECT_LT(last(t, "galu_test_mse"), 0.7 * last(t, "target_variance")) << "seed " << seed;
+        EXPECT_LT(last(t, "relu_test_mse"), 0.7 * last(t, "target_variance")) << "seed " << seed;
+      });
+  const auto stat = decide(p, "step target, d 100, width 100, Adam 1e-3, 3000 steps").first;
   EXPECT_GT(p.min_ratio(), 1.0) << stat;
   EXPECT_LT(p.max_ratio(), 2.5) << stat;
 }
