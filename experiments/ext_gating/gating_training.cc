@@ -64,25 +64,36 @@ Curve run_learner(Model<XYBatch>& model, const std::string& optimizer, double lr
   return curve;
 }
 
-// Rows of the first curve's steps (the longest: both follow one schedule),
-// one column per curve, NaN where a curve ended (diverged) earlier.
+// One row per evaluation (both curves follow one schedule), one column per
+// curve, then the constants. A run in which a learner diverges ends at the
+// first divergence: rows before that step, then one row of that step with
+// the diverged learner's value and NaN for a learner not evaluated there;
+// status records that divergence.
 Table merge(const std::vector<std::string>& columns, const std::vector<Curve>& curves,
             const std::vector<double>& constants, RunStatus& status) {
+  status = RunStatus{};
+  for (const Curve& c : curves) {
+    if (c.status.diverged && (!status.diverged || c.status.diverged_step < status.diverged_step))
+      status = c.status;
+  }
   Table t(columns);
-  std::size_t longest = 0;
-  for (std::size_t c = 0; c < curves.size(); ++c)
-    if (curves[c].steps.size() > curves[longest].steps.size()) longest = c;
-  for (std::size_t r = 0; r < curves[longest].steps.size(); ++r) {
-    std::vector<double> row{static_cast<double>(curves[longest].steps[r])};
-    for (const Curve& c : curves) row.push_back(r < c.values.size() ? c.values[r] : NAN);
+  const std::size_t rows = curves.front().steps.size();
+  for (std::size_t r = 0; r < rows; ++r) {
+    const std::int64_t step = curves.front().steps[r];
+    if (status.diverged && step >= status.diverged_step) break;
+    std::vector<double> row{static_cast<double>(step)};
+    for (const Curve& c : curves) row.push_back(c.values[r]);
     row.insert(row.end(), constants.begin(), constants.end());
     t.add_row(row);
   }
-  status = RunStatus{};
-  for (const Curve& c : curves) {
-    if (c.status.diverged &&
-        (!status.diverged || c.status.diverged_step < status.diverged_step))
-      status = c.status;
+  if (status.diverged) {
+    std::vector<double> row{static_cast<double>(status.diverged_step)};
+    for (const Curve& c : curves) {
+      const bool there = !c.steps.empty() && c.steps.back() == status.diverged_step;
+      row.push_back(there ? c.values.back() : NAN);
+    }
+    row.insert(row.end(), constants.begin(), constants.end());
+    t.add_row(row);
   }
   return t;
 }

@@ -52,9 +52,10 @@ struct MemorizeSettings {
 };
 
 // One memorization run: columns step, relu_train_mse, galu_train_mse,
-// exact_train_mse (the same value on every row), kd_over_m. A learner that
-// diverges ends its column with its last row and NaN after it; status
-// records the first divergence.
+// exact_train_mse (the same value on every row), kd_over_m. A run in which a
+// learner diverges ends at the first divergence: its last row is that step,
+// with the diverged learner's (non-finite) value and NaN for the other one;
+// status records it. The same for the runs below.
 Table memorize(const MemorizeSettings& s, std::uint64_t seed, RunStatus& status,
                const std::function<void(std::int64_t)>& on_step = {});
 
