@@ -12,6 +12,7 @@
 
 #include "gtest/gtest.h"
 #include "lib/nn/loss.h"
+#include "lib/train/galu0.h"
 #include "lib/train/gradient_check.h"
 #include "lib/train/loop.h"
 
@@ -204,6 +205,78 @@ TEST(Galu, ExactSolutionIsBelowEverySgdIterate) {
     // loss after 3000 steps (a bound, not a margin: a broken update fails it).
     EXPECT_LT(lowest, exact_loss * 1.2) << "seed " << seed << " exact " << exact_loss;
   }
+}
+
+// GaLU0 with one hidden layer and biases is the one-hidden-layer GaLU with a
+// trained output layer: out = ((x W1 + b1) ⊙ g1) W2 + b2, recomputed here
+// from the gates and the weights.
+TEST(Galu0, OutputIsTheGatedStackOfDenseLayers) {
+  Engine init = derive_engine(1, 3);
+  Galu0 net({3, 4, 5, 2}, 1.0, 1.0, init);
+  const XYBatch b = gaussian_batch(6, 3, 1);
+  Matrix out;
+  net.predict(b.x, out);
+  std::vector<Parameter> p = net.parameters();
+  ASSERT_EQ(p.size(), 6u);
+  Matrix g1, g2;
+  net.gates(0, b.x, g1);
+  net.gates(1, b.x, g2);
+  for (std::size_t i = 0; i < 6; ++i) {
+    std::vector<double> a1(4), a2(5);
+    for (std::size_t j = 0; j < 4; ++j) {
+      double z = p[1].w[j];
+      for (std::size_t l = 0; l < 3; ++l) z += b.x(i, l) * p[0].w[l * 4 + j];
+      a1[j] = z * g1(i, j);
+    }
+    for (std::size_t j = 0; j < 5; ++j) {
+      double z = p[3].w[j];
+      for (std::size_t l = 0; l < 4; ++l) z += a1[l] * p[2].w[l * 5 + j];
+      a2[j] = z * g2(i, j);
+    }
+    for (std::size_t o = 0; o < 2; ++o) {
+      double z = p[5].w[o];
+      for (std::size_t l = 0; l < 5; ++l) z += a2[l] * p[4].w[l * 2 + o];
+      EXPECT_NEAR(out(i, o), z, 1e-5) << "row " << i << " output " << o;
+    }
+  }
+}
+
+TEST(Galu0, GradientOfEachGroupMatchesFiniteDifferences) {
+  for (std::uint64_t seed = 1; seed <= 5; ++seed) {
+    Engine init = derive_engine(seed, 3);
+    NetworkModel<Galu0> model(Galu0({6, 7, 5, 1}, 1.0, 1.0, init), &squared_loss<float>);
+    const XYBatch b = gaussian_batch(32, 6, seed);
+    Engine rng = derive_engine(seed, 11);
+    const auto checks = check_gradient<XYBatch>(model, b, {1e-1, 3e-2, 1e-2, 3e-3}, rng);
+    ASSERT_EQ(checks.size(), 6u);
+    for (const GroupGradientCheck& c : checks) {
+      EXPECT_LT(c.relative_error(), 1e-3) << "seed " << seed << " group " << c.name
+                                           << ": analytic " << c.analytic << ", numeric "
+                                           << c.numeric;
+    }
+  }
+}
+
+// The gates are the input's alone: training the weights never changes them.
+TEST(Galu0, TrainingLeavesTheGatesAlone) {
+  Engine init = derive_engine(2, 3);
+  NetworkModel<Galu0> model(Galu0({6, 7, 5, 1}, 1.0, 1.0, init), &squared_loss<float>);
+  const XYBatch b = gaussian_batch(32, 6, 2);
+  Matrix before0, before1, after0, after1;
+  model.net().gates(0, b.x, before0);
+  model.net().gates(1, b.x, before1);
+  const double loss0 = model.loss(b);
+  SgdOptimizer sgd(0.01);
+  const auto refs = param_refs(model.parameters());
+  for (int t = 0; t < 200; ++t) {
+    model.loss_and_gradient(b);
+    sgd.step(refs);
+  }
+  model.net().gates(0, b.x, after0);
+  model.net().gates(1, b.x, after1);
+  EXPECT_EQ(before0, after0);
+  EXPECT_EQ(before1, after1);
+  EXPECT_LT(model.loss(b), loss0);  // and the weights did move (0.631 to 0.586)
 }
 
 }  // namespace

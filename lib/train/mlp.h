@@ -25,6 +25,10 @@
 
 namespace fgbdl {
 
+// W1, b1, W2, b2, ... of a stack of dense layers (numbered from 1, input
+// side first): the parameters of Mlp and of lib/train/galu0.h's Galu0.
+std::vector<Parameter> dense_parameters(std::vector<Dense<float>>& layers);
+
 class Mlp {
  public:
   Mlp() = default;
