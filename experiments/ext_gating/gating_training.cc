@@ -12,6 +12,7 @@
 #include "lib/data/step_targets.h"
 #include "lib/nn/loss.h"
 #include "lib/train/galu.h"
+#include "lib/train/galu0.h"
 #include "lib/train/loop.h"
 #include "lib/train/mlp.h"
 
@@ -116,7 +117,7 @@ double accuracy(const Matrix& score, const Matrix& y) {
 
 void check(const FreshSettings& s) {
   if (s.d < 1 || s.width < 1 || s.steps < 1 || s.batch < 1 || s.eval_every < 1 ||
-      s.eval_samples < 1)
+      s.eval_samples < 1 || s.hidden_layers < 1 || s.hidden_layers > 8)
     throw std::invalid_argument("gating: sizes must be >= 1");
 }
 
@@ -152,7 +153,8 @@ Curve learn(NetworkModel<Net>& model, const PairSettings& p, std::int64_t offset
 }
 
 // The ReLU network's curve, then the GaLU network's.
-std::vector<Curve> train_pair(MlpModel& relu, GaluModel& galu, const PairSettings& p,
+template <class GaluNet>
+std::vector<Curve> train_pair(MlpModel& relu, NetworkModel<GaluNet>& galu, const PairSettings& p,
                               const std::function<void(std::int64_t)>& on_step) {
   std::vector<Curve> curves;
   curves.push_back(learn(relu, p, 0, on_step));
@@ -218,14 +220,23 @@ Table fresh_pair(const FreshSettings& s, std::uint64_t seed, const GaluShape& sh
     Engine held_out = derive_engine(seed, kHeldOut);
     sample(static_cast<std::size_t>(s.eval_samples), held_out, test.x, test.y);
   }
+  std::vector<std::size_t> widths{d};
+  widths.insert(widths.end(), static_cast<std::size_t>(s.hidden_layers), width);
+  widths.push_back(1);
   Engine relu_init = derive_engine(seed, kReluInit), galu_init = derive_engine(seed, kGaluInit);
-  MlpModel relu(Mlp({d, width, 1}, relu_init), loss);
-  GaluModel galu(Galu(shape, galu_init), loss);
+  MlpModel relu(Mlp(widths, relu_init), loss);
   PairSettings p{s.optimizer, s.lr, s.steps, s.eval_every, derive_engine(seed, kBatches)};
   p.draw = [&](XYBatch& b, Engine& batches) { sample(static_cast<std::size_t>(s.batch), batches, b.x, b.y); };
   p.eval = &test;
   p.score = score;
-  const std::vector<Curve> curves = train_pair(relu, galu, p, on_step);
+  std::vector<Curve> curves;
+  if (s.hidden_layers == 1) {
+    GaluModel galu(Galu(shape, galu_init), loss);
+    curves = train_pair(relu, galu, p, on_step);
+  } else {
+    NetworkModel<Galu0> galu(Galu0(widths, shape.alpha, shape.gate_bias_std, galu_init), loss);
+    curves = train_pair(relu, galu, p, on_step);
+  }
   std::vector<double> constants;
   if (add_variance) {
     double mean = 0, sq = 0;

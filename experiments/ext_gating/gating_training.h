@@ -25,7 +25,9 @@
 //             x ~ N(0, I / 100^2)): the ReLU network d-k-1 against the GaLU
 //             network of width k, both with the squared loss and Adam on
 //             fresh batches; gate biases c ~ N(0, 0.01^2), the scale of
-//             x U on these inputs; held-out mean squared error.
+//             x U on these inputs; held-out mean squared error. With two
+//             hidden layers (FreshSettings::hidden_layers), the ReLU
+//             network d-k-k-1 of E5.3 against GaLU0 of the same widths.
 //
 // Randomness: derive_engine(seed, stream) with one stream per purpose (data,
 // held-out data, each network's initialization, the batches); both networks
@@ -69,6 +71,11 @@ struct FreshSettings {
   double alpha = 1.0;
   std::int64_t eval_every = 500;
   std::int64_t eval_samples = 2000;  // one held-out set, drawn once
+  // 1: the ReLU network d-width-1 against the GaLU network of lib/train/galu.h;
+  // L > 1: the ReLU network d-width-...-width-1 (L hidden layers) against
+  // GaLU0 of the same widths (lib/train/galu0.h: every layer gated from the
+  // input, the output layer trained).
+  std::int64_t hidden_layers = 1;
 };
 
 // One parity run: columns step, relu_accuracy, galu_accuracy on the held-out set.

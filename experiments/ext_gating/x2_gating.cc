@@ -9,7 +9,8 @@
 //   parity    the paper's Section 2 parities: held-out accuracy, one run per
 //             (d, seed) in <out>/x2_gating/parity_d<D>/seed-<S>/;
 //   step      the paper's Section 5 step target: held-out error, one run per
-//             seed in <out>/x2_gating/step_d<D>/seed-<S>/.
+//             seed in <out>/x2_gating/step_d<D>/seed-<S>/ (step_d<D>_l2 with
+//             two hidden layers, the ReLU network against GaLU0).
 //
 //   bazel run //experiments/ext_gating:x2_gating -- --out=$PWD/results
 //   bazel run //experiments/ext_gating:x2_gating -- --out=/tmp/r --profile=paper --parts=memorize
@@ -75,6 +76,8 @@ int run(int argc, char** argv) {
   FreshSettings step;
   step.d = 100;
   step.width = flags.get_int("step_width", 100, 1, 4096, "step: hidden width");
+  step.hidden_layers = flags.get_int(
+      "step_layers", 1, 1, 2, "step: hidden layers (2: E5.3's depth, ReLU against GaLU0)");
   step.steps = flags.get_int("step_steps", paper ? 20000 : 5000, 1, 100000000, "step: Adam steps");
   step.batch = 256;
   step.optimizer = "adam";
@@ -167,7 +170,9 @@ int run(int argc, char** argv) {
     for (const std::int64_t seed : seeds) {
       auto settings = fresh(step, "step", "squared", "0.01");
       settings["thresholds"] = quoted("script");
-      one_run(absl::StrCat("step_d", step.d), seed, step.steps, settings,
+      settings["hidden_layers"] = absl::StrCat(step.hidden_layers);
+      one_run(absl::StrCat("step_d", step.d, step.hidden_layers > 1 ? "_l2" : ""), seed,
+              step.steps, settings,
               [&](std::uint64_t sd, RunStatus& st, const std::function<void(std::int64_t)>& p) {
                 return step_gating(step, sd, st, p);
               });
