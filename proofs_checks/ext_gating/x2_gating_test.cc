@@ -125,6 +125,21 @@ MemorizeSettings memorize_settings(const std::string& optimizer, std::int64_t m)
   return s;
 }
 
+// A fresh-sample run evaluated once, at its last step, on 2000 held-out samples.
+FreshSettings fresh_settings(std::int64_t d, std::int64_t width, std::int64_t steps,
+                             std::int64_t batch, const std::string& optimizer, double lr) {
+  FreshSettings s;
+  s.d = d;
+  s.width = width;
+  s.steps = steps;
+  s.batch = batch;
+  s.optimizer = optimizer;
+  s.lr = lr;
+  s.eval_every = steps;
+  s.eval_samples = 2000;
+  return s;
+}
+
 // Below the interpolation threshold (k d / m = 0.5), with an optimizer that
 // converges in the budget (Adam: the GaLU iterate ends 0.67% to 1.39% above
 // the exact least-squares optimum over seeds 1..8), the ReLU network fits
@@ -201,14 +216,7 @@ TEST(X2, WithTheSourcesSgdTheGaluNetworkTrainsFaster) {
 // each other (measured over seeds 1..6 at 10000 steps: ReLU 0.98 to 1,
 // GaLU 1 on every seed).
 TEST(X2, OnSmallParitiesBothNetworksLearn) {
-  FreshSettings s;
-  s.d = 8;
-  s.width = 80;
-  s.steps = 10000;
-  s.batch = 128;
-  s.lr = 0.01;
-  s.eval_every = 10000;
-  s.eval_samples = 2000;
+  const FreshSettings s = fresh_settings(8, 80, 10000, 128, "sgd", 0.01);
   double worst_gap = 0, worst = 1;
   for (int seed = 1; seed <= kSeeds; ++seed) {
     RunStatus status;
@@ -237,15 +245,7 @@ TEST(X2, OnSmallParitiesBothNetworksLearn) {
 // in (1, 2.5) on every seed and both networks end below 0.7 times the best
 // constant's error.
 TEST(X2, OnTheStepTargetTheGaluNetworkLearnsLess) {
-  FreshSettings s;
-  s.d = 100;
-  s.width = 100;
-  s.steps = 3000;
-  s.batch = 256;
-  s.optimizer = "adam";
-  s.lr = 1e-3;
-  s.eval_every = 3000;
-  s.eval_samples = 2000;
+  const FreshSettings s = fresh_settings(100, 100, 3000, 256, "adam", 1e-3);
   const Paired p = over_seeds(
       [&](std::uint64_t seed, RunStatus& st) { return step_gating(s, seed, st); }, "galu_test_mse",
       "relu_test_mse", [](const Table& t, int seed) {
