@@ -1,5 +1,6 @@
 #include "experiments/ext_gating/gating_training.h"
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 #include <stdexcept>
@@ -161,6 +162,36 @@ std::vector<Curve> train_pair(MlpModel& relu, NetworkModel<GaluNet>& galu, const
   curves.push_back(learn(galu, p, p.steps, on_step));
   return curves;
 }
+
+// Batches of B rows of `set` drawn uniformly with replacement.
+std::function<void(XYBatch&, Engine&)> draw_rows(const XYBatch& set, std::size_t B) {
+  return [&set, B](XYBatch& b, Engine& batches) {
+    const std::size_t m = set.x.shape(0), d = set.x.shape(1), out = set.y.shape(1);
+    if (b.x.shape(0) != B || b.x.shape(1) != d || b.y.shape(1) != out) {
+      b.x = Matrix::from_shape({B, d});
+      b.y = Matrix::from_shape({B, out});
+    }
+    for (std::size_t i = 0; i < B; ++i) {
+      const std::size_t r = uniform_index(batches, m);
+      for (std::size_t l = 0; l < d; ++l) b.x(i, l) = set.x(r, l);
+      for (std::size_t o = 0; o < out; ++o) b.y(i, o) = set.y(r, o);
+    }
+  };
+}
+
+// The fraction of rows whose arg-max score is not the one-hot label's class.
+double classification_error(const Matrix& score, const Matrix& y) {
+  std::size_t wrong = 0;
+  for (std::size_t i = 0; i < y.shape(0); ++i) {
+    std::size_t best = 0, label = 0;
+    for (std::size_t k = 1; k < y.shape(1); ++k) {
+      if (score(i, k) > score(i, best)) best = k;
+      if (y(i, k) > y(i, label)) label = k;
+    }
+    wrong += best != label;
+  }
+  return static_cast<double>(wrong) / static_cast<double>(y.shape(0));
+}
 }  // namespace
 
 Table memorize(const MemorizeSettings& s, std::uint64_t seed, RunStatus& status,
@@ -183,17 +214,7 @@ Table memorize(const MemorizeSettings& s, std::uint64_t seed, RunStatus& status,
   GaluModel galu(std::move(galu_net), &squared_loss<float>);
 
   PairSettings p{s.optimizer, s.lr, s.steps, s.eval_every, derive_engine(seed, kBatches)};
-  p.draw = [B, d, m, &train_set](XYBatch& b, Engine& batches) {
-    if (b.x.shape(0) != B || b.x.shape(1) != d) {
-      b.x = Matrix::from_shape({B, d});
-      b.y = Matrix::from_shape({B, 1});
-    }
-    for (std::size_t i = 0; i < B; ++i) {
-      const std::size_t r = uniform_index(batches, m);
-      for (std::size_t l = 0; l < d; ++l) b.x(i, l) = train_set.x(r, l);
-      b.y(i, 0) = train_set.y(r, 0);
-    }
-  };
+  p.draw = draw_rows(train_set, B);
   p.eval = &train_set;
   p.score = mse;
   const std::vector<Curve> curves = train_pair(relu, galu, p, on_step);
@@ -279,6 +300,48 @@ Table step_gating(const FreshSettings& s, std::uint64_t seed, RunStatus& status,
         sample_step_batch(target, B, rng, x, r, y);
       },
       mse, {"step", "relu_test_mse", "galu_test_mse", "target_variance"}, true, status, on_step);
+}
+
+float softmax_cross_entropy(const Matrix& score, const Matrix& y, Matrix& dscore) {
+  if (score.shape() != y.shape() || score.shape(0) == 0)
+    throw std::invalid_argument("softmax_cross_entropy: score and y must be [B, K], B >= 1");
+  const std::size_t B = score.shape(0), K = score.shape(1);
+  if (dscore.shape() != score.shape()) dscore = Matrix::from_shape(score.shape());
+  double total = 0;
+  for (std::size_t i = 0; i < B; ++i) {
+    double top = score(i, 0);
+    for (std::size_t k = 1; k < K; ++k) top = std::max(top, double(score(i, k)));
+    double sum = 0;
+    for (std::size_t k = 0; k < K; ++k) sum += std::exp(double(score(i, k)) - top);
+    const double log_sum = top + std::log(sum);
+    for (std::size_t k = 0; k < K; ++k) {
+      const double logp = double(score(i, k)) - log_sum;
+      total -= y(i, k) * logp;
+      dscore(i, k) = static_cast<float>((std::exp(logp) - y(i, k)) / double(B));
+    }
+  }
+  return static_cast<float>(total / double(B));
+}
+
+Table fashion_gating(const FashionSettings& s, const ClassificationData& data, std::uint64_t seed,
+                     RunStatus& status, const std::function<void(std::int64_t)>& on_step) {
+  if (s.width < 1 || s.hidden_layers < 1 || s.steps < 1 || s.batch < 1 || s.eval_every < 1)
+    throw std::invalid_argument("fashion_gating: sizes must be >= 1");
+  std::vector<std::size_t> widths{data.x_train.shape(1)};
+  widths.insert(widths.end(), static_cast<std::size_t>(s.hidden_layers),
+                static_cast<std::size_t>(s.width));
+  widths.push_back(data.y_train.shape(1));
+  Engine relu_init = derive_engine(seed, kReluInit), galu_init = derive_engine(seed, kGaluInit);
+  MlpModel relu(Mlp(widths, relu_init), &softmax_cross_entropy);
+  NetworkModel<Galu0> galu(Galu0(widths, s.alpha, s.gate_bias_std, galu_init),
+                           &softmax_cross_entropy);
+  const XYBatch train_set{data.x_train, data.y_train}, test{data.x_test, data.y_test};
+  PairSettings p{s.optimizer, s.lr, s.steps, s.eval_every, derive_engine(seed, kBatches)};
+  p.draw = draw_rows(train_set, static_cast<std::size_t>(s.batch));
+  p.eval = &test;
+  p.score = classification_error;
+  return merge({"step", "relu_test_error", "galu_test_error"}, train_pair(relu, galu, p, on_step),
+               {}, status);
 }
 
 }  // namespace fgbdl

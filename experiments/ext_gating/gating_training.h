@@ -39,6 +39,8 @@
 #include <functional>
 #include <string>
 
+#include "experiments/ext_gating/fashion_data.h"
+#include "lib/core/tensor.h"
 #include "lib/io/results.h"
 
 namespace fgbdl {
@@ -86,6 +88,32 @@ Table parity_gating(const FreshSettings& s, std::uint64_t seed, RunStatus& statu
 // target_variance (the held-out variance of y, the error of the best constant).
 Table step_gating(const FreshSettings& s, std::uint64_t seed, RunStatus& status,
                   const std::function<void(std::int64_t)>& on_step = {});
+
+// The softmax cross-entropy of scores [B, K] against one-hot y [B, K],
+// averaged over rows (log-sum-exp with the row maximum subtracted);
+// dscore = (softmax(score) - y) / B. A loss of lib/train/mlp.h's LossFn form.
+float softmax_cross_entropy(const Matrix& score, const Matrix& y, Matrix& dscore);
+
+// The source's data-set experiment (its Section 5) on Fashion-MNIST after
+// the PCA of fashion_data.h: the ReLU network 64-width-...-10 against GaLU0
+// of the same widths (lib/train/galu0.h), the softmax cross-entropy, batches
+// of `batch` training rows drawn with replacement.
+struct FashionSettings {
+  std::int64_t width = 64;
+  std::int64_t hidden_layers = 2;
+  std::int64_t steps = 10000;
+  std::int64_t batch = 128;
+  std::string optimizer = "adam";
+  double lr = 1e-3;
+  double alpha = 1.0;
+  double gate_bias_std = 1.0;  // x U has unit variance on standardized inputs at alpha = 1
+  std::int64_t eval_every = 1000;
+};
+
+// One run: columns step, relu_test_error, galu_test_error (the fraction of
+// the test set misclassified).
+Table fashion_gating(const FashionSettings& s, const ClassificationData& data, std::uint64_t seed,
+                     RunStatus& status, const std::function<void(std::int64_t)>& on_step = {});
 
 }  // namespace fgbdl
 

@@ -8,6 +8,10 @@
 //             <out>/x2_gating/memorize_d<D>_k<K>_m<M>/seed-<S>/;
 //   parity    the paper's Section 2 parities: held-out accuracy, one run per
 //             (d, seed) in <out>/x2_gating/parity_d<D>/seed-<S>/;
+//   fashion   the source's data set experiment on Fashion-MNIST (PCA to 64,
+//             standardized): test error of the ReLU network 64-w-w-10
+//             against GaLU0, one run per seed in <out>/x2_gating/fashion/seed-<S>/
+//             (only with --parts=fashion and --fashion_dir);
 //   step      the paper's Section 5 step target: held-out error, one run per
 //             seed in <out>/x2_gating/step_d<D>/seed-<S>/ (step_d<D>_l2 with
 //             two hidden layers, the ReLU network against GaLU0).
@@ -44,7 +48,8 @@ int run(int argc, char** argv) {
       "d, k in {8, 16, 24, 32}, m in {250, 500, 1000, 2000}, 100000 steps, seeds 1,2,3");
   const bool paper = profile == "paper";
   const auto parts = flags.get_choice_list("parts", "memorize,parity,step",
-                                           {"memorize", "parity", "step"}, "which problems");
+                                           {"memorize", "parity", "step", "fashion"},
+                                           "which problems (fashion needs --fashion_dir)");
   const auto seeds = flags.get_int_list("seeds", "1,2,3", 0, 1LL << 40, 1000,
                                         "seeds, one run per (configuration, seed)");
   // Memorization.
@@ -84,20 +89,43 @@ int run(int argc, char** argv) {
   step.lr = flags.get_double("step_lr", 1e-3, 1e-12, 1e3, "step: Adam learning rate (E5.3's)");
   step.eval_every = flags.get_int("step_eval_every", 250, 1, 100000000,
                                   "step: steps between held-out evaluations");
+  // Fashion-MNIST.
+  const std::string fashion_dir = flags.get_string(
+      "fashion_dir", "", "fashion: the directory of the four gzip IDX files of Fashion-MNIST");
+  FashionSettings fash;
+  fash.width = flags.get_int("fashion_width", 64, 1, 4096, "fashion: width of both hidden layers");
+  fash.steps = flags.get_int("fashion_steps", paper ? 100000 : 10000, 1, 100000000,
+                             "fashion: Adam steps (batch 128)");
+  fash.lr = flags.get_double("fashion_lr", 1e-3, 1e-12, 1e3, "fashion: Adam learning rate");
+  fash.eval_every = flags.get_int("fashion_eval_every", paper ? 5000 : 1000, 1, 100000000,
+                                  "fashion: steps between test-error evaluations");
+  const std::int64_t fashion_train = flags.get_int(
+      "fashion_train", 0, 0, 60000, "fashion: training images used (0: all 60000)");
   const std::int64_t eval_samples =
       flags.get_int("eval_samples", 2000, 1, 1 << 20, "parity, step: held-out samples");
   if (!flags.finish()) return 0;
   if (out.empty()) throw UsageError("--out: got ''; allowed: a writable directory (required)");
   check_output_dir("out", out);
-  set_blas_threads(1);
-  par.eval_samples = step.eval_samples = eval_samples;
-  par.alpha = step.alpha = mem.alpha;
-
   auto has = [&](const std::string& p) {
     for (const std::string& q : parts)
       if (q == p) return true;
     return false;
   };
+  ClassificationData fashion;
+  if (has("fashion")) {
+    if (fashion_dir.empty())
+      throw UsageError("--fashion_dir: got ''; allowed: the Fashion-MNIST directory (needed by --parts=fashion)");
+    fash.alpha = mem.alpha;
+    try {
+      fashion = load_fashion(fashion_dir, static_cast<std::size_t>(fashion_train), 64);
+    } catch (const UsageError& e) {
+      throw UsageError(absl::StrCat("--fashion_dir: ", e.what()));
+    }
+  }
+  set_blas_threads(1);
+  par.eval_samples = step.eval_samples = eval_samples;
+  par.alpha = step.alpha = mem.alpha;
+
   // One run: train, write it, and print its last row.
   using Body = std::function<Table(std::uint64_t, RunStatus&, const std::function<void(std::int64_t)>&)>;
   auto one_run = [&](const std::string& config, std::int64_t seed, std::int64_t steps,
@@ -175,6 +203,26 @@ int run(int argc, char** argv) {
               step.steps, settings,
               [&](std::uint64_t sd, RunStatus& st, const std::function<void(std::int64_t)>& p) {
                 return step_gating(step, sd, st, p);
+              });
+    }
+  }
+  if (has("fashion")) {
+    for (const std::int64_t seed : seeds) {
+      one_run("fashion", seed, fash.steps,
+              {{"part", quoted("fashion")},
+               {"train_images", absl::StrCat(fashion.x_train.shape(0))},
+               {"pca_dims", "64"},
+               {"width", absl::StrCat(fash.width)},
+               {"hidden_layers", absl::StrCat(fash.hidden_layers)},
+               {"steps", absl::StrCat(fash.steps)},
+               {"batch", absl::StrCat(fash.batch)},
+               {"optimizer", quoted(fash.optimizer)},
+               {"lr", absl::StrCat(fash.lr)},
+               {"gate_bias_std", absl::StrCat(fash.gate_bias_std)},
+               {"eval_every", absl::StrCat(fash.eval_every)},
+               {"loss", quoted("softmax cross-entropy")}},
+              [&](std::uint64_t sd, RunStatus& st, const std::function<void(std::int64_t)>& p) {
+                return fashion_gating(fash, fashion, sd, st, p);
               });
     }
   }
