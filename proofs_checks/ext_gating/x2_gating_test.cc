@@ -24,8 +24,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "experiments/ext_gating/fashion_data.h"
 #include "experiments/ext_gating/gating_training.h"
 #include "gtest/gtest.h"
+#include "lib/io/results.h"
 #include "proofs_checks/verdict.h"
 
 namespace fgbdl {
@@ -72,10 +74,15 @@ struct Paired {
     return r;
   }
   std::string describe(const std::string& what) const {
+    std::string per_seed;
+    for (std::size_t i = 0; i < galu.size(); ++i)
+      per_seed += absl::StrFormat("%s%.4g/%.4g", i ? ", " : "", galu[i], relu[i]);
     return absl::StrFormat(
         "%s: GaLU / ReLU error ratio over seeds 1..%d: geometric mean %.3f, range [%.3f, %.3f], "
-        "paired t of log ratios %.1f (band 1/%.2f..%.2f, level |t| >= %.2f)",
-        what, kSeeds, geo_mean_ratio(), min_ratio(), max_ratio(), t(), kBand, kBand, kTLevel);
+        "paired t of log ratios %.1f (band 1/%.2f..%.2f, level |t| >= %.2f); per seed GaLU/ReLU "
+        "%s",
+        what, kSeeds, geo_mean_ratio(), min_ratio(), max_ratio(), t(), kBand, kBand, kTLevel,
+        per_seed);
   }
   // The state the rule at the top gives.
   ClaimState state() const {
@@ -256,6 +263,39 @@ TEST(X2, OnTheStepTargetTheGaluNetworkLearnsLess) {
   const auto stat = decide(p, "step target, d 100, width 100, Adam 1e-3, 3000 steps").first;
   EXPECT_GT(p.min_ratio(), 1.0) << stat;
   EXPECT_LT(p.max_ratio(), 2.5) << stat;
+}
+
+// The source's data-set experiment, on Fashion-MNIST (PCA to 64 dimensions,
+// standardized; the files of the Debian package dataset-fashion-mnist): the
+// ReLU network 64-64-64-10 against GaLU0 of the same widths, softmax
+// cross-entropy, Adam 1e-3, batch 128, 3000 steps, test error on the 10 000
+// test images. Measured by the binary over seeds 1..8: GaLU0's error 1.10 to
+// 1.17 times the ReLU network's (15.1% to 15.7% against 13.2% to 13.7%),
+// geometric mean 1.14, paired t 19.6. Here, seeds 1..6: 1.100 to 1.169,
+// geometric mean 1.137, t 16.0 (GaLU0's errors are the binary's to the
+// digit; the ReLU network's differ from the binary's in the fourth digit,
+// 0.1323 against 0.1320 on seed 1). A significant gap whose size sits at the
+// band's edge: the rule at the top gives "not confirmed". The check: the
+// ratio lies in (1.05, 1.3) on every seed.
+TEST(X2, OnFashionMnistGalu0TrailsTheReluNetwork) {
+  const std::string dir = "/usr/share/datasets/fashion-mnist";
+  set_blas_threads(1);  // as the binary
+  ClassificationData data;
+  try {
+    data = load_fashion(dir, 0, 64);
+  } catch (const std::exception& e) {
+    FAIL() << "Fashion-MNIST not readable (apt-get install dataset-fashion-mnist): " << e.what();
+  }
+  FashionSettings s;
+  s.steps = 3000;
+  s.eval_every = 3000;
+  const Paired p = over_seeds(
+      [&](std::uint64_t seed, RunStatus& st) { return fashion_gating(s, data, seed, st); },
+      "galu_test_error", "relu_test_error");
+  const auto stat =
+      decide(p, "Fashion-MNIST, PCA 64, widths 64-64, Adam 1e-3, 3000 steps, test error").first;
+  EXPECT_GT(p.min_ratio(), 1.05) << stat;
+  EXPECT_LT(p.max_ratio(), 1.3) << stat;
 }
 
 }  // namespace
