@@ -112,6 +112,9 @@ int run(int argc, char** argv) {
     return false;
   };
   ClassificationData fashion;
+  if (!has("fashion") && flags.given("fashion_dir"))
+    throw UsageError(absl::StrCat("--fashion_dir: got '", fashion_dir,
+                                  "'; allowed: only with --parts including fashion"));
   if (has("fashion")) {
     if (fashion_dir.empty())
       throw UsageError("--fashion_dir: got ''; allowed: the Fashion-MNIST directory (needed by --parts=fashion)");
