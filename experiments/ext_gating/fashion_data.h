@@ -1,5 +1,5 @@
 // Fashion-MNIST for claim X2's data-set part (paper/ext_gating.md), as the
-// source prepares it (Fiat, Malach, Shalev-Shwartz 2019, Section 5): the
+// source prepares it (Fiat, Malach, Shalev-Shwartz 2019): the
 // 28 x 28 images projected on their first 64 principal components and
 // standardized.
 //

@@ -4,7 +4,7 @@
 // against the GaLU network of lib/train/galu.h (the same width, gates from a
 // fixed random U, only the linear part trained), on three problems:
 //
-//   memorize  (the source's Section 3, its memorization figure) x ~ N(0, I_d),
+//   memorize  (the source's memorization experiment) x ~ N(0, I_d),
 //             y ~ N(0, 1), m training samples; the training error
 //             (1/m) sum (f(x_i) - y_i)^2 of the ReLU network d-k-1 (W1, b1,
 //             W2, b2 trained), of the GaLU network (W trained, no biases:
@@ -94,7 +94,7 @@ Table step_gating(const FreshSettings& s, std::uint64_t seed, RunStatus& status,
 // dscore = (softmax(score) - y) / B. A loss of lib/train/mlp.h's LossFn form.
 float softmax_cross_entropy(const Matrix& score, const Matrix& y, Matrix& dscore);
 
-// The source's data-set experiment (its Section 5) on Fashion-MNIST after
+// The source's data-set experiment on Fashion-MNIST after
 // the PCA of fashion_data.h: the ReLU network 64-width-...-10 against GaLU0
 // of the same widths (lib/train/galu0.h), the softmax cross-entropy, batches
 // of `batch` training rows drawn with replacement.

@@ -2,8 +2,8 @@
 // side by side, and the exact least-squares solution of its linear part: the
 // learner of the extension claim X2 (paper/ext_gating.md), after Fiat,
 // Malach and Shalev-Shwartz, "Decoupling gating from linearity" (2019,
-// arXiv 1906.05032, Section 2: the GaLU layer x -> (W x) ⊙ 1[U x > 0], and
-// Section 3: the one-hidden-layer GaLU with scalar output is linear in W).
+// arXiv 1906.05032: the GaLU layer x -> (W x) ⊙ 1[U x > 0], and the
+// one-hidden-layer GaLU with scalar output, which is linear in W).
 //
 // The network, for an input row x [d]:
 //   z = x W + b            W [d, k] and b [k] trained (b only with `bias`)

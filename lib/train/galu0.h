@@ -1,6 +1,6 @@
 // A deep GaLU network whose every hidden layer takes its gates from the
 // input ("GaLU0" of Fiat, Malach and Shalev-Shwartz, "Decoupling gating from
-// linearity", 2019, arXiv 1906.05032, Section 4), forward and backward side
+// linearity", 2019, arXiv 1906.05032), forward and backward side
 // by side: the many-layer learner of the extension claim X2
 // (paper/ext_gating.md).
 //
