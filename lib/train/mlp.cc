@@ -77,15 +77,17 @@ void Mlp::backward(const Matrix& x) {
   }
 }
 
-std::vector<Parameter> Mlp::parameters() {
+std::vector<Parameter> dense_parameters(std::vector<Dense<float>>& layers) {
   std::vector<Parameter> params;
-  for (std::size_t l = 0; l < layers_.size(); ++l) {
-    Dense<float>& d = layers_[l];
+  for (std::size_t l = 0; l < layers.size(); ++l) {
+    Dense<float>& d = layers[l];
     const std::string k = std::to_string(l + 1);
     params.push_back({"W" + k, d.W.data(), d.dW.data(), d.W.size()});
     params.push_back({"b" + k, d.b.data(), d.db.data(), d.b.size()});
   }
   return params;
 }
+
+std::vector<Parameter> Mlp::parameters() { return dense_parameters(layers_); }
 
 }  // namespace fgbdl

@@ -25,6 +25,10 @@
 
 namespace fgbdl {
 
+// W1, b1, W2, b2, ... of a stack of dense layers (numbered from 1, input
+// side first): the parameters of Mlp and of lib/train/galu0.h's Galu0.
+std::vector<Parameter> dense_parameters(std::vector<Dense<float>>& layers);
+
 class Mlp {
  public:
   Mlp() = default;
@@ -63,32 +67,39 @@ struct XYBatch {
   Matrix x, y;
 };
 
-// An MLP trained with one of lib/nn/loss.h's losses of its output and y
-// (hinge_loss<float>, squared_loss<float>, ...): the parity network of E2.1
-// and the network of T2's training.
-class MlpModel final : public Model<XYBatch> {
+// A network trained with one of lib/nn/loss.h's losses of its output and y
+// (hinge_loss<float>, squared_loss<float>, ...). `Net` has forward(x),
+// predict(x, out) const, doutput(), backward(x) and parameters(), as Mlp:
+// MlpModel is the parity network of E2.1 and the network of T2's training;
+// lib/train/galu.h's GaluModel is the GaLU network of X2.
+template <class Net>
+class NetworkModel final : public Model<XYBatch> {
  public:
   // The loss of scores [B, out] against y, writing d loss / d score.
   using LossFn = float (*)(const Matrix& score, const Matrix& y, Matrix& dscore);
-  MlpModel(Mlp mlp, LossFn loss) : mlp_(std::move(mlp)), loss_(loss) {}
-  std::vector<Parameter> parameters() override { return mlp_.parameters(); }
+  NetworkModel(Net net, LossFn loss) : net_(std::move(net)), loss_(loss) {}
+  std::vector<Parameter> parameters() override { return net_.parameters(); }
   double loss(const XYBatch& b) override {
     Matrix score, dscore;
-    mlp_.predict(b.x, score);
+    net_.predict(b.x, score);
     return loss_(score, b.y, dscore);
   }
   double loss_and_gradient(const XYBatch& b) override {
-    const float loss = loss_(mlp_.forward(b.x), b.y, mlp_.doutput());
-    mlp_.backward(b.x);
+    const float loss = loss_(net_.forward(b.x), b.y, net_.doutput());
+    net_.backward(b.x);
     return loss;
   }
   // The scores of x, in buffers of their own.
-  void predict(const Matrix& x, Matrix& score) const { mlp_.predict(x, score); }
+  void predict(const Matrix& x, Matrix& score) const { net_.predict(x, score); }
+  Net& net() { return net_; }
+  const Net& net() const { return net_; }
 
  private:
-  Mlp mlp_;
+  Net net_;
   LossFn loss_;
 };
+
+using MlpModel = NetworkModel<Mlp>;
 
 }  // namespace fgbdl
 
