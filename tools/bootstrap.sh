@@ -21,6 +21,7 @@ packages=(
   nlohmann-json3-dev     # JSON reading and writing (report, reliability suite)
   libpugixml-dev         # GoogleTest XML reader of the report
   libfftw3-dev           # FFT of the E3.1-SNR integration
+  dataset-fashion-mnist  # X2's standard data set (/usr/share/datasets/fashion-mnist)
   gnuplot-nox            # figures (SVG)
   graphviz               # diagrams (SVG)
   libjs-katex            # math in the HTML report, no network

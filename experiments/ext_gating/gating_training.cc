@@ -58,11 +58,7 @@ Curve run_learner(Model<XYBatch>& model, const std::string& optimizer, double lr
     return std::isfinite(v);
   };
   run.engines = {&batches};
-  LoopSettings loop;
-  loop.steps = steps;
-  loop.schedule.every = every;
-  loop.on_progress = on_step;
-  curve.status = train(run, loop).status;
+  curve.status = train(run, periodic_loop(steps, every, on_step, {})).status;
   return curve;
 }
 
