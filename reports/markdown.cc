@@ -1,6 +1,7 @@
 #include "reports/markdown.h"
 
 #include <algorithm>
+#include <exception>
 #include <set>
 #include <utility>
 
@@ -174,28 +175,48 @@ class Walker {
   std::vector<Block> run() {
     MD_PARSER parser{};
     parser.flags = kFlags;
+    // A callback's exception must not unwind through md4c's C frames (it
+    // would skip md4c's cleanup and leak its buffers): it is kept, the
+    // callback returns -1 so that md_parse aborts and frees its state, and
+    // the exception is rethrown once md_parse has returned.
     parser.enter_block = [](MD_BLOCKTYPE t, void* d, void* self) {
-      return static_cast<Walker*>(self)->enter_block(t, d);
+      auto* w = static_cast<Walker*>(self);
+      return w->guarded([&] { return w->enter_block(t, d); });
     };
     parser.leave_block = [](MD_BLOCKTYPE t, void* d, void* self) {
-      return static_cast<Walker*>(self)->leave_block(t, d);
+      auto* w = static_cast<Walker*>(self);
+      return w->guarded([&] { return w->leave_block(t, d); });
     };
     parser.enter_span = [](MD_SPANTYPE t, void* d, void* self) {
-      return static_cast<Walker*>(self)->enter_span(t, d);
+      auto* w = static_cast<Walker*>(self);
+      return w->guarded([&] { return w->enter_span(t, d); });
     };
     parser.leave_span = [](MD_SPANTYPE t, void* d, void* self) {
-      return static_cast<Walker*>(self)->leave_span(t, d);
+      auto* w = static_cast<Walker*>(self);
+      return w->guarded([&] { return w->leave_span(t, d); });
     };
     parser.text = [](MD_TEXTTYPE t, const MD_CHAR* s, MD_SIZE n, void* self) {
-      return static_cast<Walker*>(self)->text(t, absl::string_view(s, n));
+      auto* w = static_cast<Walker*>(self);
+      return w->guarded([&] { return w->text(t, absl::string_view(s, n)); });
     };
-    if (md_parse(src_.data(), static_cast<MD_SIZE>(src_.size()), &parser, this) != 0) {
-      bad(path_, "the Markdown parser failed (out of memory?)");
-    }
+    const int status = md_parse(src_.data(), static_cast<MD_SIZE>(src_.size()), &parser, this);
+    if (error_) std::rethrow_exception(error_);
+    if (status != 0) bad(path_, "the Markdown parser failed (out of memory?)");
     return std::move(blocks_);
   }
 
  private:
+  // Runs a callback's body; an exception is kept in error_ and aborts md_parse.
+  template <class F>
+  int guarded(F body) {
+    try {
+      return body();
+    } catch (...) {
+      error_ = std::current_exception();
+      return -1;
+    }
+  }
+
   // 0-based line of offset `at`.
   std::size_t line_of(std::size_t at) const {
     return std::upper_bound(line_starts_.begin(), line_starts_.end(), at) - line_starts_.begin() -
@@ -568,6 +589,7 @@ class Walker {
   const bool blocks_mode_;
   std::vector<std::size_t> line_starts_;
   std::vector<Block> blocks_;
+  std::exception_ptr error_;  // a callback's exception, rethrown after md_parse
   int depth_ = 0;
   Block block_;       // the top-level block being read
   std::string html_;  // its HTML so far
