@@ -11,8 +11,6 @@
 //   bazel run //experiments/sec3_decomposition:e3_1_snr -- --out=/tmp/r --k=1,2,3 --inits=2
 #include <algorithm>
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -25,18 +23,10 @@
 #include "lib/core/flags.h"
 #include "lib/io/progress.h"
 #include "lib/io/results.h"
+#include "lib/train/checkpoint.h"
 
 namespace fgbdl {
 namespace {
-
-bool read_text(const std::string& path, std::string& out) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) return false;
-  std::ostringstream o;
-  o << f.rdbuf();
-  out = o.str();
-  return true;
-}
 
 int run(int argc, char** argv) {
   Flags flags(argc, argv,
@@ -97,7 +87,7 @@ int run(int argc, char** argv) {
     const std::string checkpoint = run_dir(out, id) + "/checkpoint.txt";
     std::vector<std::vector<InitSnr>> per_init;
     std::string saved;
-    if (read_text(checkpoint, saved)) {
+    if (read_checkpoint_file(checkpoint, saved)) {
       try {
         per_init = parse_snr_checkpoint(saved, s, id.seed);
       } catch (const std::invalid_argument& e) {

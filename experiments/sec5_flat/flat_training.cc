@@ -310,16 +310,25 @@ TrainingRun<StepBatch> FlatTrainer::run() {
   r.model = model_.get();
   r.gradient = &backprop_;
   r.optimizer = &adam_;
-  r.draw = [this](StepBatch& b) {
-    sample_step_batch(*target_, static_cast<std::size_t>(s_.batch), data_rng_, b.x, b.r, b.y);
-  };
+  r.draw = [this](StepBatch& b) { draw(b); };
   r.engines = {&data_rng_};
   return r;
 }
 
+void FlatTrainer::draw(StepBatch& b) {
+  sample_step_batch(*target_, static_cast<std::size_t>(s_.batch), data_rng_, b.x, b.r, b.y);
+}
+
+// The loop's step (train_step) without building a TrainingRun per step.
 double FlatTrainer::step() {
-  TrainingRun<StepBatch> r = run();
-  return train_step(r, batch_, refs_);
+  draw(batch_);
+  return step_on_batch();
+}
+
+double FlatTrainer::step_on_batch() {
+  const double loss = backprop_.gradient(*model_, batch_);
+  adam_.step(refs_);
+  return loss;
 }
 
 double FlatTrainer::step_on(const Matrix& x, const std::vector<double>& r, const Matrix& y) {
@@ -329,9 +338,7 @@ double FlatTrainer::step_on(const Matrix& x, const std::vector<double>& r, const
   batch_.x = x;
   batch_.r = r;
   batch_.y = y;
-  const double loss = backprop_.gradient(*model_, batch_);
-  adam_.step(refs_);
-  return loss;
+  return step_on_batch();
 }
 
 double FlatTrainer::test_error() {

@@ -184,6 +184,9 @@ class FlatTrainer {
   TrainingRun<StepBatch> run();
 
  private:
+  void draw(StepBatch& b);  // the next training batch
+  double step_on_batch();   // gradient and Adam update on batch_
+
   FlatSettings s_;
   std::unique_ptr<StepTarget> target_;  // on the heap: the model keeps a reference
   Matrix x_test_, y_test_;

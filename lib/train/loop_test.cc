@@ -142,17 +142,24 @@ TEST(TrainingLoop, ResumedRunsAreBitIdenticalToUninterruptedOnes) {
   }
 }
 
-TEST(TrainingLoop, RefusesTheCheckpointOfAnotherRunNamingTheSetting) {
-  const std::string path = temp_path("other.ckpt");
-  std::filesystem::remove(path);
-  LineRun a(0.05);
+// Settings of a 20-step run that checkpoints every step into a fresh file
+// `name` and stops after `stop_after` steps as if killed.
+LoopSettings killed_run(const std::string& name, const std::string& identity,
+                        std::int64_t stop_after) {
   LoopSettings s;
   s.steps = 20;
   s.schedule.every = 5;
-  s.identity = "claim=line lr=0.05 steps=20";
-  s.checkpoint_path = path;
+  s.identity = identity;
+  s.checkpoint_path = temp_path(name);
+  std::filesystem::remove(s.checkpoint_path);
   s.checkpoint_every = 1;
-  s.stop_after = 4;
+  s.stop_after = stop_after;
+  return s;
+}
+
+TEST(TrainingLoop, RefusesTheCheckpointOfAnotherRunNamingTheSetting) {
+  LineRun a(0.05);
+  LoopSettings s = killed_run("other.ckpt", "claim=line lr=0.05 steps=20", 4);
   train(a.run, s);
   LineRun b(0.1);
   s.identity = "claim=line lr=0.1 steps=20";
@@ -169,19 +176,11 @@ TEST(TrainingLoop, RefusesTheCheckpointOfAnotherRunNamingTheSetting) {
 
 // A checkpoint cut short is refused, and the run's state is left as it was.
 TEST(TrainingLoop, RefusesATruncatedCheckpointAndChangesNothing) {
-  const std::string path = temp_path("cut.ckpt");
-  std::filesystem::remove(path);
   LineRun a(0.05);
-  LoopSettings s;
-  s.steps = 20;
-  s.schedule.every = 5;
-  s.identity = "claim=line";
-  s.checkpoint_path = path;
-  s.checkpoint_every = 1;
-  s.stop_after = 9;
+  LoopSettings s = killed_run("cut.ckpt", "claim=line", 9);
   train(a.run, s);
-  const auto size = std::filesystem::file_size(path);
-  std::filesystem::resize_file(path, size - 3);
+  const auto size = std::filesystem::file_size(s.checkpoint_path);
+  std::filesystem::resize_file(s.checkpoint_path, size - 3);
   LineRun b(0.05);
   s.stop_after = 0;
   try {
