@@ -9,9 +9,12 @@
 
 #include "lib/core/rng.h"
 #include "lib/core/tensor.h"
+#include "lib/data/curves.h"
+#include "lib/data/line_images.h"
 #include "lib/data/parity.h"
 #include "lib/data/step_targets.h"
 #include "lib/nn/loss.h"
+#include "lib/train/curves.h"
 #include "lib/train/galu.h"
 #include "lib/train/galu0.h"
 #include "lib/train/loop.h"
@@ -24,86 +27,16 @@ namespace {
 constexpr std::uint64_t kData = 0, kHeldOut = 1, kReluInit = 2, kGaluInit = 3, kBatches = 4,
                         kTarget = 5;
 
-std::unique_ptr<Optimizer> make_optimizer(const std::string& name, double lr) {
-  if (name == "sgd") return std::make_unique<SgdOptimizer>(lr);
-  if (name == "adam") return std::make_unique<AdamOptimizer>(lr, 0.9, 0.999, 1e-8);
-  throw std::invalid_argument("unknown optimizer " + name);
-}
-
-// One learner's evaluations: (step, value) in schedule order.
-struct Curve {
-  std::vector<std::int64_t> steps;
-  std::vector<double> values;
-  RunStatus status;
-};
-
-// Trains `model` through the one loop: batches from `draw` (whose random
-// stream is `batches`), `metric()` recorded at step 0 and every `every` steps.
-Curve run_learner(Model<XYBatch>& model, const std::string& optimizer, double lr,
-                  std::function<void(XYBatch&)> draw, Engine& batches, std::int64_t steps,
-                  std::int64_t every, const std::function<double()>& metric,
-                  const std::function<void(std::int64_t)>& on_step) {
-  Curve curve;
-  Backprop<XYBatch> backprop;
-  std::unique_ptr<Optimizer> opt = make_optimizer(optimizer, lr);
-  TrainingRun<XYBatch> run;
-  run.model = &model;
-  run.gradient = &backprop;
-  run.optimizer = opt.get();
-  run.draw = std::move(draw);
-  run.evaluate = [&](const StepLoss& l) {
-    const double v = metric();
-    curve.steps.push_back(l.step);
-    curve.values.push_back(v);
-    return std::isfinite(v);
-  };
-  run.engines = {&batches};
-  curve.status = train(run, periodic_loop(steps, every, on_step, {})).status;
-  return curve;
-}
-
-// One row per evaluation (both curves follow one schedule), one column per
-// curve, then the constants. A run in which a learner diverges ends at the
-// first divergence: rows before that step, then one row of that step with
-// the diverged learner's value and NaN for a learner not evaluated there;
-// status records that divergence.
-Table merge(const std::vector<std::string>& columns, const std::vector<Curve>& curves,
-            const std::vector<double>& constants, RunStatus& status) {
-  status = RunStatus{};
-  for (const Curve& c : curves) {
-    if (c.status.diverged && (!status.diverged || c.status.diverged_step < status.diverged_step))
-      status = c.status;
-  }
-  Table t(columns);
-  const std::size_t rows = curves.front().steps.size();
-  for (std::size_t r = 0; r < rows; ++r) {
-    const std::int64_t step = curves.front().steps[r];
-    if (status.diverged && step >= status.diverged_step) break;
-    std::vector<double> row{static_cast<double>(step)};
-    for (const Curve& c : curves) row.push_back(c.values[r]);
-    row.insert(row.end(), constants.begin(), constants.end());
-    t.add_row(row);
-  }
-  if (status.diverged) {
-    std::vector<double> row{static_cast<double>(status.diverged_step)};
-    for (const Curve& c : curves) {
-      const bool there = !c.steps.empty() && c.steps.back() == status.diverged_step;
-      row.push_back(there ? c.values.back() : NAN);
-    }
-    row.insert(row.end(), constants.begin(), constants.end());
-    t.add_row(row);
-  }
-  return t;
-}
-
-// (1/m) sum (score - y)^2.
+// (1/(m c)) sum (score - y)^2 over the m rows and c columns.
 double mse(const Matrix& score, const Matrix& y) {
   double sum = 0;
   for (std::size_t i = 0; i < y.shape(0); ++i) {
-    const double e = double(score(i, 0)) - y(i, 0);
-    sum += e * e;
+    for (std::size_t c = 0; c < y.shape(1); ++c) {
+      const double e = double(score(i, c)) - y(i, c);
+      sum += e * e;
+    }
   }
-  return sum / static_cast<double>(y.shape(0));
+  return sum / static_cast<double>(y.size());
 }
 
 double accuracy(const Matrix& score, const Matrix& y) {
@@ -114,7 +47,7 @@ double accuracy(const Matrix& score, const Matrix& y) {
 
 void check(const FreshSettings& s) {
   if (s.d < 1 || s.width < 1 || s.steps < 1 || s.batch < 1 || s.eval_every < 1 ||
-      s.eval_samples < 1 || s.hidden_layers < 1 || s.hidden_layers > 8)
+      s.eval_samples < 1 || s.hidden_layers < 1 || s.hidden_layers > 8 || s.outputs < 1)
     throw std::invalid_argument("gating: sizes must be >= 1");
 }
 
@@ -136,13 +69,13 @@ template <class Net>
 Curve learn(NetworkModel<Net>& model, const PairSettings& p, std::int64_t offset,
             const std::function<void(std::int64_t)>& on_step) {
   Engine batches = p.batches;
-  return run_learner(
+  return train_curve(
       model, p.optimizer, p.lr, [&](XYBatch& b) { p.draw(b, batches); }, batches, p.steps,
       p.every,
       [&] {
         Matrix out;
         model.predict(p.eval->x, out);
-        return p.score(out, p.eval->y);
+        return std::vector<double>{p.score(out, p.eval->y)};
       },
       [&](std::int64_t t) {
         if (on_step) on_step(offset + t);
@@ -214,7 +147,7 @@ Table memorize(const MemorizeSettings& s, std::uint64_t seed, RunStatus& status,
   p.eval = &train_set;
   p.score = mse;
   const std::vector<Curve> curves = train_pair(relu, galu, p, on_step);
-  return merge({"step", "relu_train_mse", "galu_train_mse", "exact_train_mse", "kd_over_m"},
+  return merge_curves({"step", "relu_train_mse", "galu_train_mse", "exact_train_mse", "kd_over_m"},
                curves, {exact, static_cast<double>(s.k * s.d) / static_cast<double>(s.m)},
                status);
 }
@@ -239,7 +172,7 @@ Table fresh_pair(const FreshSettings& s, std::uint64_t seed, const GaluShape& sh
   }
   std::vector<std::size_t> widths{d};
   widths.insert(widths.end(), static_cast<std::size_t>(s.hidden_layers), width);
-  widths.push_back(1);
+  widths.push_back(static_cast<std::size_t>(s.outputs));
   Engine relu_init = derive_engine(seed, kReluInit), galu_init = derive_engine(seed, kGaluInit);
   MlpModel relu(Mlp(widths, relu_init), loss);
   PairSettings p{s.optimizer, s.lr, s.steps, s.eval_every, derive_engine(seed, kBatches)};
@@ -247,7 +180,7 @@ Table fresh_pair(const FreshSettings& s, std::uint64_t seed, const GaluShape& sh
   p.eval = &test;
   p.score = score;
   std::vector<Curve> curves;
-  if (s.hidden_layers == 1) {
+  if (s.hidden_layers == 1 && s.outputs == 1) {
     GaluModel galu(Galu(shape, galu_init), loss);
     curves = train_pair(relu, galu, p, on_step);
   } else {
@@ -255,14 +188,18 @@ Table fresh_pair(const FreshSettings& s, std::uint64_t seed, const GaluShape& sh
     curves = train_pair(relu, galu, p, on_step);
   }
   std::vector<double> constants;
-  if (add_variance) {
-    double mean = 0, sq = 0;
-    for (std::size_t i = 0; i < test.y.shape(0); ++i) mean += test.y(i, 0);
-    mean /= static_cast<double>(test.y.shape(0));
-    for (std::size_t i = 0; i < test.y.shape(0); ++i) sq += (test.y(i, 0) - mean) * (test.y(i, 0) - mean);
-    constants.push_back(sq / static_cast<double>(test.y.shape(0)));
+  if (add_variance) {  // per output, around its own mean; averaged over the outputs
+    double sq = 0;
+    for (std::size_t c = 0; c < test.y.shape(1); ++c) {
+      double mean = 0;
+      for (std::size_t i = 0; i < test.y.shape(0); ++i) mean += test.y(i, c);
+      mean /= static_cast<double>(test.y.shape(0));
+      for (std::size_t i = 0; i < test.y.shape(0); ++i)
+        sq += (test.y(i, c) - mean) * (test.y(i, c) - mean);
+    }
+    constants.push_back(sq / static_cast<double>(test.y.size()));
   }
-  return merge(columns, curves, constants, status);
+  return merge_curves(columns, curves, constants, status);
 }
 
 }  // namespace
@@ -294,6 +231,47 @@ Table step_gating(const FreshSettings& s, std::uint64_t seed, RunStatus& status,
       s, seed, shape, &squared_loss<float>,
       [&](std::size_t B, Engine& rng, Matrix& x, Matrix& y) {
         sample_step_batch(target, B, rng, x, r, y);
+      },
+      mse, {"step", "relu_test_mse", "galu_test_mse", "target_variance"}, true, status, on_step);
+}
+
+Table tuples_gating(const FreshSettings& s, int k, std::uint64_t seed, RunStatus& status,
+                    const std::function<void(std::int64_t)>& on_step) {
+  if (k < 1 || k > 8) throw std::invalid_argument("tuples_gating: k in 1..8");
+  FreshSettings t = s;
+  t.d = 28 * 28 * k;
+  const GaluShape shape{static_cast<std::size_t>(t.d), static_cast<std::size_t>(t.width), true,
+                        t.alpha, s.gate_bias_std};
+  const LineTupleSpec spec{k, LineRasterizer::kPaper, TupleLabelRule::kProduct};
+  LineTupleBatch<float> batch;
+  return fresh_pair(
+      t, seed, shape, &hinge_loss<float>,
+      [&](std::size_t B, Engine& rng, Matrix& x, Matrix& y) {
+        sample_line_tuples(B, spec, rng, batch);
+        // Image j of tuple b is row b k + j: [B k, 28, 28, 1] in row-major
+        // order is the tuples' images side by side, [B, 784 k].
+        if (x.shape(0) != B || x.shape(1) != static_cast<std::size_t>(t.d))
+          x = Matrix::from_shape({B, static_cast<std::size_t>(t.d)});
+        std::copy(batch.images.begin(), batch.images.end(), x.begin());
+        y = batch.tuple_labels;
+      },
+      accuracy, {"step", "relu_accuracy", "galu_accuracy"}, false, status, on_step);
+}
+
+Table curves_gating(const FreshSettings& s, int n, std::uint64_t seed, RunStatus& status,
+                    const std::function<void(std::int64_t)>& on_step) {
+  if (n < 3 || n > 1000) throw std::invalid_argument("curves_gating: n in 3..1000");
+  FreshSettings t = s;
+  t.d = t.outputs = n;
+  const GaluShape shape{static_cast<std::size_t>(n), static_cast<std::size_t>(t.width), true,
+                        t.alpha, s.gate_bias_std};
+  xt::xtensor<double, 2> f, p;
+  return fresh_pair(
+      t, seed, shape, &squared_loss<float>,
+      [&](std::size_t B, Engine& rng, Matrix& x, Matrix& y) {
+        sample_curves(CurveDistribution::kPaper, n, 3, B, rng, &f, &p);
+        x = xt::cast<float>(f);
+        y = xt::cast<float>(p);
       },
       mse, {"step", "relu_test_mse", "galu_test_mse", "target_variance"}, true, status, on_step);
 }
@@ -336,7 +314,7 @@ Table fashion_gating(const FashionSettings& s, const ClassificationData& data, s
   p.draw = draw_rows(train_set, static_cast<std::size_t>(s.batch));
   p.eval = &test;
   p.score = classification_error;
-  return merge({"step", "relu_test_error", "galu_test_error"}, train_pair(relu, galu, p, on_step),
+  return merge_curves({"step", "relu_test_error", "galu_test_error"}, train_pair(relu, galu, p, on_step),
                {}, status);
 }
 

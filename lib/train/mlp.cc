@@ -64,6 +64,8 @@ Matrix& Mlp::doutput() {
   return d;
 }
 
+void Mlp::input_gradient(Matrix& dx) const { dense_backward_input(layers_[0].W, dz_[0], dx); }
+
 void Mlp::backward(const Matrix& x) {
   for (std::size_t l = layers_.size(); l-- > 0;) {
     dense_backward(layers_[l], l == 0 ? x : activation(l - 1), dz_[l]);

@@ -47,6 +47,9 @@ class Mlp {
   // Back-propagates doutput() to every layer's dW and db; x is the input of
   // the last forward().
   void backward(const Matrix& x);
+  // d loss / d x of the last backward(), into dx [B, widths[0]]: for a
+  // stack that sits on top of other layers (lib/train/patch_net.h).
+  void input_gradient(Matrix& dx) const;
 
   // W1, b1, W2, b2, ... (numbered from 1, input side first).
   std::vector<Parameter> parameters();

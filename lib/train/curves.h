@@ -1,0 +1,52 @@
+// Learners compared on the same batches, one table per run: each learner's
+// evaluations recorded as a curve through the one training loop (loop.h),
+// then the curves merged into one metrics table with one row per
+// evaluation. Used by the extension experiments that train two networks
+// side by side (X1's shared and unshared ConvNets, X2's ReLU and GaLU
+// networks).
+#ifndef LIB_TRAIN_CURVES_H_
+#define LIB_TRAIN_CURVES_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "lib/core/rng.h"
+#include "lib/io/results.h"
+#include "lib/train/mlp.h"
+#include "lib/train/model.h"
+#include "lib/train/optimizer.h"
+
+namespace fgbdl {
+
+// "sgd" (plain steps) or "adam" (beta1 0.9, beta2 0.999, eps 1e-8) at `lr`.
+std::unique_ptr<Optimizer> make_optimizer(const std::string& name, double lr);
+
+// One learner's evaluations: the steps, and at each the metrics' values.
+struct Curve {
+  std::vector<std::int64_t> steps;
+  std::vector<std::vector<double>> values;
+  RunStatus status;
+};
+
+// Trains `model` by back-propagation through the one loop: batches from
+// `draw` (whose random stream is `batches`), `metrics()` recorded at step 0
+// and every `every` steps; a non-finite metric or loss is a divergence.
+Curve train_curve(Model<XYBatch>& model, const std::string& optimizer, double lr,
+                  std::function<void(XYBatch&)> draw, Engine& batches, std::int64_t steps,
+                  std::int64_t every, const std::function<std::vector<double>()>& metrics,
+                  const std::function<void(std::int64_t)>& on_step);
+
+// One row per evaluation (every curve follows one schedule): the step, each
+// curve's metrics in order, then the constants. A run in which a learner
+// diverges ends at the first divergence: rows before that step, then one row
+// of that step with the diverged learner's values and NaN for a learner not
+// evaluated there; status records that divergence.
+Table merge_curves(const std::vector<std::string>& columns, const std::vector<Curve>& curves,
+                   const std::vector<double>& constants, RunStatus& status);
+
+}  // namespace fgbdl
+
+#endif  // LIB_TRAIN_CURVES_H_
