@@ -78,6 +78,12 @@ struct FreshSettings {
   // GaLU0 of the same widths (lib/train/galu0.h: every layer gated from the
   // input, the output layer trained).
   std::int64_t hidden_layers = 1;
+  // Outputs of both networks; above 1 the GaLU network is GaLU0 with one
+  // hidden layer (its output layer trained), as for L > 1.
+  std::int64_t outputs = 1;
+  // The GaLU gates' random biases c ~ N(0, gate_bias_std^2) (tuples and
+  // curves; parity and step fix theirs to their inputs' scale).
+  double gate_bias_std = 0;
 };
 
 // One parity run: columns step, relu_accuracy, galu_accuracy on the held-out set.
@@ -88,6 +94,25 @@ Table parity_gating(const FreshSettings& s, std::uint64_t seed, RunStatus& statu
 // target_variance (the held-out variance of y, the error of the best constant).
 Table step_gating(const FreshSettings& s, std::uint64_t seed, RunStatus& status,
                   const std::function<void(std::int64_t)>& on_step = {});
+
+// The paper's Section 3 line-image tuples (E3.1's family at small k,
+// lib/data/line_images.h: the paper's rasterizer, the tuple's label the
+// product of its images' labels): k images flattened side by side into
+// 784 k inputs, the ReLU network 784k-width-1 against the GaLU network of
+// width `width`, the hinge loss, fresh batches; held-out accuracy. Columns
+// step, relu_accuracy, galu_accuracy.
+Table tuples_gating(const FreshSettings& s, int k, std::uint64_t seed, RunStatus& status,
+                    const std::function<void(std::int64_t)>& on_step = {});
+
+// The paper's Section 4 piecewise-linear curves (lib/data/curves.h, the
+// paper's distribution: 3 kinks, slope changes U[-1, 1]): from the curve f
+// sampled at n points to its encoding p = U f (Lemma 1), the ReLU network
+// n-width-n against GaLU0 n-width-n, the squared loss, fresh batches;
+// held-out mean squared error per coordinate of p. Columns step,
+// relu_test_mse, galu_test_mse, target_variance (the error of predicting
+// each coordinate's mean).
+Table curves_gating(const FreshSettings& s, int n, std::uint64_t seed, RunStatus& status,
+                    const std::function<void(std::int64_t)>& on_step = {});
 
 // The softmax cross-entropy of scores [B, K] against one-hot y [B, K],
 // averaged over rows (log-sum-exp with the row maximum subtracted);

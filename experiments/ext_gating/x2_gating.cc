@@ -12,6 +12,11 @@
 //             standardized): test error of the ReLU network 64-w-w-10
 //             against GaLU0, one run per seed in <out>/x2_gating/fashion/seed-<S>/
 //             (only with --parts=fashion and --fashion_dir);
+//   tuples    the paper's Section 3 line-image tuples at small k: held-out
+//             accuracy, one run per (k, seed) in <out>/x2_gating/tuples_k<K>/seed-<S>/;
+//   curves    the paper's Section 4 piecewise-linear curves, f to its
+//             encoding p: held-out error, one run per (n, seed) in
+//             <out>/x2_gating/curves_n<N>/seed-<S>/;
 //   step      the paper's Section 5 step target: held-out error, one run per
 //             seed in <out>/x2_gating/step_d<D>/seed-<S>/ (step_d<D>_l2 with
 //             two hidden layers, the ReLU network against GaLU0).
@@ -47,8 +52,8 @@ int run(int argc, char** argv) {
       "quick: d, k in {8, 16}, m in {64, 128, 256, 512}, 20000 steps, seeds 1,2,3; paper: "
       "d, k in {8, 16, 24, 32}, m in {250, 500, 1000, 2000}, 100000 steps, seeds 1,2,3");
   const bool paper = profile == "paper";
-  const auto parts = flags.get_choice_list("parts", "memorize,parity,step",
-                                           {"memorize", "parity", "step", "fashion"},
+  const auto parts = flags.get_choice_list("parts", "memorize,parity,tuples,curves,step",
+                                           {"memorize", "parity", "tuples", "curves", "step", "fashion"},
                                            "which problems (fashion needs --fashion_dir)");
   const auto seeds = flags.get_int_list("seeds", "1,2,3", 0, 1LL << 40, 1000,
                                         "seeds, one run per (configuration, seed)");
@@ -77,6 +82,27 @@ int run(int argc, char** argv) {
                                  "parity: steps between held-out evaluations");
   const std::int64_t width_factor =
       flags.get_int("width_factor", 10, 1, 100, "parity: hidden width = width_factor * d");
+  // Line-image tuples.
+  const auto tuples_ks = flags.get_int_list("tuples_k", "1,2", 1, 8, 8, "tuples: images per tuple k");
+  FreshSettings tup;
+  tup.width = flags.get_int("tuples_width", 100, 1, 4096, "tuples: hidden width");
+  tup.steps = flags.get_int("tuples_steps", paper ? 20000 : 5000, 1, 100000000, "tuples: Adam steps");
+  tup.batch = 64;
+  tup.optimizer = "adam";
+  tup.lr = flags.get_double("tuples_lr", 1e-3, 1e-12, 1e3, "tuples: Adam learning rate");
+  tup.eval_every = 250;
+  tup.gate_bias_std = 0.13;  // the scale of x U on 784k pixels with about 14 k lit
+  // Piecewise-linear curves.
+  const auto curves_ns = flags.get_int_list("curves_n", paper ? "25,50" : "25", 3, 1000, 8,
+                                            "curves: samples per curve n");
+  FreshSettings cur;
+  cur.width = flags.get_int("curves_width", 100, 1, 4096, "curves: hidden width");
+  cur.steps = flags.get_int("curves_steps", paper ? 50000 : 20000, 1, 100000000, "curves: Adam steps");
+  cur.batch = 100;
+  cur.optimizer = "adam";
+  cur.lr = flags.get_double("curves_lr", 1e-3, 1e-12, 1e3, "curves: Adam learning rate");
+  cur.eval_every = 250;
+  cur.gate_bias_std = 0;  // as the source's memorization: no gate biases
   // Step target.
   FreshSettings step;
   step.d = 100;
@@ -126,8 +152,8 @@ int run(int argc, char** argv) {
     }
   }
   set_blas_threads(1);
-  par.eval_samples = step.eval_samples = eval_samples;
-  par.alpha = step.alpha = mem.alpha;
+  par.eval_samples = step.eval_samples = tup.eval_samples = cur.eval_samples = eval_samples;
+  par.alpha = step.alpha = tup.alpha = cur.alpha = mem.alpha;
 
   // One run: train, write it, and print its last row.
   using Body = std::function<Table(std::uint64_t, RunStatus&, const std::function<void(std::int64_t)>&)>;
@@ -194,6 +220,33 @@ int run(int argc, char** argv) {
         one_run(absl::StrCat("parity_d", d), seed, par.steps, fresh(par, "parity", "hinge", "1"),
                 [&](std::uint64_t sd, RunStatus& st, const std::function<void(std::int64_t)>& p) {
                   return parity_gating(par, sd, st, p);
+                });
+      }
+  }
+  if (has("tuples")) {
+    for (const std::int64_t k : tuples_ks)
+      for (const std::int64_t seed : seeds) {
+        auto settings = fresh(tup, "tuples", "hinge", absl::StrCat(tup.gate_bias_std));
+        settings["k"] = absl::StrCat(k);
+        settings["d"] = absl::StrCat(28 * 28 * k);
+        settings["rasterizer"] = quoted("paper");
+        one_run(absl::StrCat("tuples_k", k), seed, tup.steps, settings,
+                [&](std::uint64_t sd, RunStatus& st, const std::function<void(std::int64_t)>& p) {
+                  return tuples_gating(tup, static_cast<int>(k), sd, st, p);
+                });
+      }
+  }
+  if (has("curves")) {
+    for (const std::int64_t n : curves_ns)
+      for (const std::int64_t seed : seeds) {
+        auto settings = fresh(cur, "curves", "squared", absl::StrCat(cur.gate_bias_std));
+        settings["n"] = absl::StrCat(n);
+        settings["d"] = absl::StrCat(n);
+        settings["kinks"] = "3";
+        settings["curves"] = quoted("paper");
+        one_run(absl::StrCat("curves_n", n), seed, cur.steps, settings,
+                [&](std::uint64_t sd, RunStatus& st, const std::function<void(std::int64_t)>& p) {
+                  return curves_gating(cur, static_cast<int>(n), sd, st, p);
                 });
       }
   }
