@@ -161,6 +161,17 @@ Fixture make_fixture() {
                           [](double r) { return std::vector<double>{r > 1 ? 1.0 : 0.0, 0.5}; })}});
   f.add("e5", "//reports:m_e5", "e5_bias_sweep",
         {{"sweep", curve({"b_init", "final_error"}, 3, [](double) { return std::vector<double>{0.1}; })}});
+  f.add("x2", "//reports:m_x2", "x2_gating",
+        {{"memorize_d8_k8_m64",
+          curve({"step", "relu_train_mse", "galu_train_mse", "exact_train_mse", "kd_over_m"}, 3,
+                [](double s) { return std::vector<double>{1 / s, 0.9 / s, 0.5, 1}; })},
+         {"parity_d5", curve({"step", "relu_accuracy", "galu_accuracy"}, 3,
+                             [](double s) { return std::vector<double>{0.5 + 0.1 * s, 0.6 + 0.1 * s}; })},
+         {"step_d100",
+          curve({"step", "relu_test_mse", "galu_test_mse", "target_variance"}, 3,
+                [](double s) { return std::vector<double>{0.1 / s, 0.2 / s, 0.3}; })},
+         {"fashion", curve({"step", "relu_test_error", "galu_test_error"}, 3,
+                           [](double s) { return std::vector<double>{0.2 / s, 0.25 / s}; })}});
   for (const char* k : {"katex.min.js", "katex.min.css", "contrib/auto-render.js", "fonts/x.woff2"})
     write_file_atomically(absl::StrCat(f.dir, "/katex/", k), "/* stand-in */\n");
   write_file_atomically(f.inputs, absl::StrCat("{\"report\": \"//reports:m\", \"runs\": [",
@@ -199,7 +210,7 @@ TEST(MalformedResults, AcceptsTheUncorruptedInputs) {
   EXPECT_FALSE(o.refused) << o.message;
   EXPECT_TRUE(absl::StrContains(o.message, "gnuplot")) << o.message;  // got to drawing
   EXPECT_FALSE(fs::exists(f.out));
-  EXPECT_EQ(f.files.size(), 2u * 17);
+  EXPECT_EQ(f.files.size(), 2u * 21);
 }
 
 // Corruptions (the names RC_CLASSIFY counts).

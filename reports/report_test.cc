@@ -22,6 +22,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
@@ -433,6 +434,68 @@ void add_section5_runs(Fixture& f) {
   f.add_root(f.dir + "/runs/e5", "//reports:fixture_e5", "//experiments/sec5_flat:e5_flat");
 }
 
+// X2 (the extension on gating): memorization at d 8 for both optimizers
+// (SGD configs memorize_d8_k<K>_m<M>, Adam ones with _adam; k d / m from
+// 0.25 to 2, where the exact fit is zero and the log panels leave it out),
+// seeds 1 and 2 at k 8; parities of 5 and 10 bits, the step target and
+// Fashion-MNIST, seeds 1 and 2.
+void add_ext_gating_runs(Fixture& f) {
+  std::vector<std::pair<std::string, int>> memorize;
+  std::map<std::string, double> kd_over_m;
+  for (const char* optimizer : {"", "_adam"}) {
+    for (const int k : {8, 16}) {
+      for (const int m : {64, 256}) {
+        const std::string config = absl::StrCat("memorize_d8_k", k, "_m", m, optimizer);
+        kd_over_m[config] = 8.0 * k / m;
+        memorize.push_back({config, 1});
+        if (k == 8) memorize.push_back({config, 2});
+      }
+    }
+  }
+  write_runs(f.dir + "/runs/x2", "x2_gating", memorize,
+             [kd_over_m](const std::string& config, int seed) {
+               const double x = kd_over_m.at(config);
+               const double exact = x >= 1 ? 0 : 1 - x;
+               const double speed = absl::EndsWith(config, "_adam") ? 0.5 : 0.25;
+               Table t({"step", "relu_train_mse", "galu_train_mse", "exact_train_mse",
+                        "kd_over_m"});
+               for (int step = 0; step <= 1000; step += 250) {
+                 const double decay = std::exp(-step / 400.0);
+                 t.add_row({double(step), 1.1 - speed * (1 - decay) * x + 0.01 * seed,
+                            exact + (1 - exact) * decay + 0.01 * seed, exact, x});
+               }
+               return t;
+             });
+  write_runs(f.dir + "/runs/x2", "x2_gating",
+             {{"parity_d5", 1}, {"parity_d5", 2}, {"parity_d10", 1}, {"parity_d10", 2}},
+             [](const std::string& config, int seed) {
+               Table t({"step", "relu_accuracy", "galu_accuracy"});
+               const double tau = config == "parity_d5" ? 200 : 600;
+               for (int step = 0; step <= 2000; step += 500) {
+                 const double learned = 1 - std::exp(-step / tau);
+                 t.add_row({double(step), 0.5 + 0.5 * learned - 0.01 * seed, 0.5 + 0.45 * learned});
+               }
+               return t;
+             });
+  write_runs(f.dir + "/runs/x2", "x2_gating", {{"step_d100", 1}, {"step_d100", 2}},
+             [](const std::string&, int seed) {
+               Table t({"step", "relu_test_mse", "galu_test_mse", "target_variance"});
+               for (int step = 0; step <= 1000; step += 250)
+                 t.add_row({double(step), 0.3 / (1 + step / 100.0) + 0.001 * seed,
+                            0.3 / (1 + step / 200.0), 0.31});
+               return t;
+             });
+  write_runs(f.dir + "/runs/x2", "x2_gating", {{"fashion", 1}, {"fashion", 2}},
+             [](const std::string&, int seed) {
+               Table t({"step", "relu_test_error", "galu_test_error"});
+               for (int step = 0; step <= 3000; step += 1000)
+                 t.add_row({double(step), 0.13 + 0.8 * std::exp(-step / 300.0) + 0.002 * seed,
+                            0.15 + 0.75 * std::exp(-step / 300.0)});
+               return t;
+             });
+  f.add_root(f.dir + "/runs/x2", "//reports:fixture_x2", "//experiments/ext_gating:x2_gating");
+}
+
 Fixture make_fixture(const std::string& name) {
   Fixture f;
   f.dir = absl::StrCat(std::getenv("TEST_TMPDIR"), "/", name);
@@ -491,6 +554,7 @@ Fixture make_fixture(const std::string& name) {
   add_section3_runs(f);
   add_section4_runs(f);
   add_section5_runs(f);
+  add_ext_gating_runs(f);
   f.add_verdict("e21_test", kGtestOldPass, 0);
   f.add_verdict("t1_test", kGtest112Pass, 0);
   f.add_verdict("c22_test", kGtestFail, 1);
@@ -1228,6 +1292,27 @@ TEST(Report, RefusesMissingOrMalformedResultsNamingTheFileAndTarget) {
                                 "step,objective\n0,-0.1\n");
        },
        "no column 'loss'", "//reports:fixture_e3_2"},
+      {"x2_gating memorization config without m",
+       [](const Fixture& f) {
+         Table t({"step", "relu_train_mse", "galu_train_mse", "exact_train_mse", "kd_over_m"});
+         t.add_row({0, 1, 1, 0.5, 0.5});
+         write_run(f.dir + "/runs/x2", {"x2_gating", "memorize_d8_k8_sgd", 1, "quick"}, t, {}, {},
+                   1);
+         return f.run_of("x2", "x2_gating", "memorize_d8_k8_sgd", 1);
+       },
+       "the config name is not memorize_d<D>_k<K>_m<M>[_adam]", "//reports:fixture_x2"},
+      {"x2_gating memorization without the exact fit",
+       [](const Fixture& f) {
+         return rewrite_metrics(f.run_of("x2", "x2_gating", "memorize_d8_k16_m64_adam", 1),
+                                "step,relu_train_mse,galu_train_mse,kd_over_m\n0,1,1,2\n");
+       },
+       "no column 'exact_train_mse'", "//reports:fixture_x2"},
+      {"x2_gating parity without the GaLU accuracy",
+       [](const Fixture& f) {
+         return rewrite_metrics(f.run_of("x2", "x2_gating", "parity_d10", 2),
+                                "step,relu_accuracy,accuracy\n0,0.5,0.5\n");
+       },
+       "no column 'galu_accuracy'", "//reports:fixture_x2"},
   };
   // One good report, made once, is the previous report of every case.
   const Fixture good = make_fixture("refuse-good");
@@ -1301,6 +1386,88 @@ TEST(Report, RefusesASection3FigureWithoutRunsNamingTheExperiment) {
     }
     EXPECT_FALSE(fs::exists(f.out));
   }
+}
+
+TEST(Report, RefusesAnX2FigureWithoutRunsNamingTheExperiment) {
+  // (which runs to remove, what the message says is missing)
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"memorize", "claim x2_gating with configs memorize_d<D>_k<K>_m<M>[_adam]"},
+      {"fashion", "claim x2_gating with config fashion"},
+      {"", "claim x2_gating with configs parity_d<D> or step_d<D>"},
+  };
+  for (const auto& [prefix, what] : cases) {
+    SCOPED_TRACE(what);
+    Fixture f = make_fixture("nofigure_x2");
+    for (const auto& entry : fs::directory_iterator(f.dir + "/runs/x2/x2_gating")) {
+      const std::string config = entry.path().filename().string();
+      const bool drop = prefix.empty() ? absl::StartsWith(config, "parity_") ||
+                                             absl::StartsWith(config, "step_")
+                                       : absl::StartsWith(config, prefix);
+      if (drop) fs::remove_all(entry.path());
+    }
+    try {
+      generate(f.options());
+      ADD_FAILURE() << "generated without the runs";
+    } catch (const BadInput& e) {
+      EXPECT_TRUE(absl::StrContains(e.what(), "no results for " + what)) << e.what();
+      EXPECT_TRUE(absl::StrContains(e.what(), "//experiments/ext_gating:x2_gating")) << e.what();
+    }
+    EXPECT_FALSE(fs::exists(f.out));
+  }
+}
+
+TEST(Report, DrawsTheX2Figures) {
+  const Fixture f = make_fixture("x2");
+  generate(f.options());
+  const std::string html = slurp(f.out + "/index.html");
+  auto gp = [&](const std::string& name) {
+    return slurp(absl::StrCat(f.out, "/figures/data/", name, ".gp"));
+  };
+  auto dat = [&](const std::string& name) {
+    return slurp(absl::StrCat(f.out, "/figures/data/", name, ".dat"));
+  };
+  // Memorization: a row of two panels (linear, log) per optimizer, three
+  // series in each, the threshold k d = m dotted.
+  const std::string memorize = gp("x2_memorize");
+  EXPECT_TRUE(absl::StrContains(memorize, "set multiplot layout 2,2"));
+  for (const char* title : {"SGD (as the source), linear scale", "SGD (as the source), log scale",
+                            "Adam, linear scale", "Adam, log scale"})
+    EXPECT_TRUE(absl::StrContains(memorize, absl::StrCat("set title '", title, "'"))) << title;
+  EXPECT_EQ(occurrences(memorize, "title 'ReLU network'"), 4);
+  EXPECT_EQ(occurrences(memorize, "title 'GaLU network, same optimizer'"), 4);
+  EXPECT_EQ(occurrences(memorize, "dt 2 lc rgb '#2ca02c' title 'GaLU, exact least-squares fit'"), 4);
+  EXPECT_TRUE(absl::StrContains(memorize, "set arrow 1 from 1, graph 0 to 1, graph 1 nohead"));
+  // SGD's ReLU at k d / m = 0.25 (k 8, m 256): the last rows of seeds 1 and
+  // 2, 1.1 - 0.25 (1 - e^-2.5) 0.25 + 0.01 seed.
+  const double relu = 1.1 - 0.25 * (1 - std::exp(-2.5)) * 0.25;
+  EXPECT_TRUE(absl::StrContains(
+      dat("x2_memorize"), absl::StrCat("0.25 ", absl::StrFormat("%.9g", relu + 0.015), " ",
+                                       absl::StrFormat("%.9g", relu + 0.01), " ",
+                                       absl::StrFormat("%.9g", relu + 0.02), " 2\n")));
+  // The exact fit's zeros at k d / m = 1 and 2 are left out of both log panels.
+  EXPECT_TRUE(absl::StrContains(html, "4 non-positive points are not drawn on the log axis"));
+  EXPECT_TRUE(absl::StrContains(html, "$d \\in \\{8\\}$, $k \\in \\{8, 16\\}$, "
+                                      "$m \\in \\{64, 256\\}$"));
+  EXPECT_TRUE(absl::StrContains(html, "after 1000 steps of batch 128"));
+  // Parities and the step target: one panel each, chance and the best constant dashed.
+  const std::string fresh = gp("x2_parity_step");
+  EXPECT_TRUE(absl::StrContains(fresh, "set multiplot layout 1,3"));
+  EXPECT_TRUE(absl::StrContains(fresh, "set title 'parity of d = 5 bits (width 50)'"));
+  EXPECT_TRUE(absl::StrContains(fresh, "set title 'parity of d = 10 bits (width 100)'"));
+  EXPECT_TRUE(absl::StrContains(fresh, "set title 'step target, d = 100, one hidden layer'"));
+  EXPECT_EQ(occurrences(fresh, "0.5 with lines dt 2"), 2);
+  EXPECT_EQ(occurrences(fresh, "title 'best constant'"), 1);
+  // Held-out error 1 - accuracy: the ReLU network at step 0, seeds 1 and 2.
+  EXPECT_TRUE(absl::StrContains(dat("x2_parity_step"), "\n0 0.515 0.51 0.52 2\n"));
+  // Fashion-MNIST: both networks' test error, bands over the two seeds.
+  const std::string fashion = gp("x2_fashion");
+  EXPECT_TRUE(absl::StrContains(fashion, "title 'ReLU network 64–64–64–10'"));
+  EXPECT_TRUE(absl::StrContains(fashion, "title 'GaLU0, same widths'"));
+  // Step 0 is left out of the axis and given in the caption instead.
+  EXPECT_FALSE(absl::StrContains(dat("x2_fashion"), "\n0 "));
+  EXPECT_TRUE(absl::StrContains(
+      html, "test error is 0.933 (ReLU) and 0.900 (GaLU0), means over the seeds"));
+  EXPECT_TRUE(absl::StrContains(html, "made by <code>//reports:fixture_x2</code>"));
 }
 
 TEST(Report, FailsLoudlyWithoutGnuplot) {
@@ -1653,6 +1820,24 @@ TEST(Paper, Section3TextHasTheFourClaimsAndPlacesItsFigures) {
   for (const Discrepancy& d : discrepancies_of(text.doc)) wheres.push_back(d.where);
   EXPECT_EQ(wheres, (std::vector<std::string>{"E3.1 rasterizer", "E3.1 tuple label", "E3.1 network",
                                               "E3.1-SNR noise", "E3.1-SNR decomposition loss"}));
+}
+
+// The text of the extension X2 has its one claim, decided by every case of
+// its test, places its three figures, and has no rows for the table of the
+// paper's and the scripts' differences (its source has no scripts).
+TEST(Paper, ExtGatingTextHasItsClaimAndPlacesItsFigures) {
+  const Text text = read_text("ext_gating.md");
+  ASSERT_EQ(text.claims.size(), 1u);
+  const Claim& x2 = text.claims.at("X2");
+  EXPECT_EQ(x2.kind, "extension");
+  EXPECT_EQ(x2.test, "//proofs_checks/ext_gating:x2_gating_test");
+  EXPECT_EQ(x2.cases, "X2.*");
+  EXPECT_EQ(x2.figures,
+            (std::vector<std::string>{"x2_memorize", "x2_parity_step", "x2_fashion"}));
+  EXPECT_EQ(text.placed,
+            (std::vector<std::string>{"x2_memorize", "x2_parity_step", "x2_fashion"}));
+  EXPECT_TRUE(case_selected(x2.cases, "X2.OnFashionMnistGalu0TrailsTheReluNetwork"));
+  EXPECT_TRUE(discrepancies_of(text.doc).empty());
 }
 
 // Together the texts (every paper/*.md) place every figure once.

@@ -5,7 +5,9 @@
 //   memorize  random Gaussian data with random labels: training error
 //             against k d / m, ReLU and GaLU by one optimizer, GaLU exact;
 //             one run per (d, k, m, seed) in
-//             <out>/x2_gating/memorize_d<D>_k<K>_m<M>/seed-<S>/;
+//             <out>/x2_gating/memorize_d<D>_k<K>_m<M>/seed-<S>/ (with
+//             --optimizer=adam, memorize_d<D>_k<K>_m<M>_adam: the two
+//             optimizers' runs can share one results root);
 //   parity    the paper's Section 2 parities: held-out accuracy, one run per
 //             (d, seed) in <out>/x2_gating/parity_d<D>/seed-<S>/;
 //   fashion   the source's data set experiment on Fashion-MNIST (PCA to 64,
@@ -180,7 +182,9 @@ int run(int argc, char** argv) {
             mem.d = d;
             mem.k = k;
             mem.m = m;
-            one_run(absl::StrCat("memorize_d", d, "_k", k, "_m", m), seed, mem.steps,
+            one_run(absl::StrCat("memorize_d", d, "_k", k, "_m", m,
+                                 mem.optimizer == "adam" ? "_adam" : ""),
+                    seed, mem.steps,
                     {{"part", quoted("memorize")},
                      {"d", absl::StrCat(d)},
                      {"k", absl::StrCat(k)},

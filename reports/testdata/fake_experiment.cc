@@ -3,10 +3,12 @@
 // //experiments/sec2_parity:{e2_1_parity,t1_variance,t2_linear_periodic} and
 // //experiments/sec3_decomposition:{e3_1_tuples,e3_1_snr,e3_2_stocks},
 // //experiments/sec4_conditioning:{c4_conditioning,e4_1_encoders},
-// //experiments/sec5_flat:e5_flat (--claim picks one; e3_1_tuples also writes
-// e3_1_examples, e4_1_encoders e4_1_curves and e5_flat e5_fit, e5_cost and
-// e5_bias_sweep, as the real binaries do with every run), made-up numbers, no training. Not a result of
-// the package.
+// //experiments/sec5_flat:e5_flat and //experiments/ext_gating:x2_gating
+// (--claim picks one; e3_1_tuples also writes e3_1_examples, e4_1_encoders
+// e4_1_curves and e5_flat e5_fit, e5_cost and e5_bias_sweep, as the real
+// binaries do with every run; x2_gating writes every part, memorization with
+// both optimizers), made-up numbers, no training. Not a result of the
+// package.
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -38,7 +40,8 @@ int main(int argc, char** argv) {
     const std::string claim = flags.get_choice("claim", "e2_1_parity",
                                                {"e2_1_parity", "t1_variance", "t2_linear_periodic",
                                                 "e3_1_tuples", "e3_1_snr", "e3_2_stocks",
-                                                "c4_conditioning", "e4_1_encoders", "e5_flat"},
+                                                "c4_conditioning", "e4_1_encoders", "e5_flat",
+                                                "x2_gating"},
                                                "which experiment");
     const auto ds = flags.get_int_list("d", "5", 1, 100, 10, "bits (e2_1_parity)");
     const auto ks = flags.get_int_list("k", "1", 1, 5000, 10,
@@ -61,7 +64,50 @@ int main(int argc, char** argv) {
       auto write = [&](const std::string& config, const fgbdl::Table& t) {
         write_as(claim, config, t);
       };
-      if (claim == "e5_flat") {
+      if (claim == "x2_gating") {
+        for (const char* optimizer : {"", "_adam"}) {
+          for (const int d : {8, 16}) {
+            for (const int k : {8, 16}) {
+              for (const int m : {64, 128, 256}) {
+                const double x = double(k * d) / m;
+                const double exact = x >= 1 ? 0 : 1 - x;
+                const double reach = optimizer[0] == 0 ? 0.5 : 0.9;
+                fgbdl::Table t({"step", "relu_train_mse", "galu_train_mse", "exact_train_mse",
+                                "kd_over_m"});
+                for (int step = 0; step <= 1000; step += 250) {
+                  const double learned = 1 - std::exp(-step / 300.0);
+                  t.add_row({double(step),
+                             1 - reach * learned * std::min(1.0, x) + 0.01 * noise(seed, step),
+                             1 - (1 - exact) * learned * reach + 0.01 * noise(seed + 1, step),
+                             exact, x});
+                }
+                write(absl::StrCat("memorize_d", d, "_k", k, "_m", m, optimizer), t);
+              }
+            }
+          }
+        }
+        for (const int d : {5, 10}) {
+          fgbdl::Table t({"step", "relu_accuracy", "galu_accuracy"});
+          for (int step = 0; step <= 2000; step += 100) {
+            const double learned = 1 - std::exp(-step / (40.0 * d));
+            t.add_row({double(step), std::min(1.0, 0.5 + 0.5 * learned + 0.02 * noise(seed, step)),
+                       std::min(1.0, 0.5 + 0.5 * learned + 0.02 * noise(seed + 1, step))});
+          }
+          write(absl::StrCat("parity_d", d), t);
+        }
+        fgbdl::Table step({"step", "relu_test_mse", "galu_test_mse", "target_variance"});
+        for (int s = 0; s <= 1000; s += 100) {
+          step.add_row({double(s), 0.02 + 0.3 * std::exp(-s / 100.0) + 0.001 * noise(seed, s),
+                        0.03 + 0.3 * std::exp(-s / 100.0) + 0.001 * noise(seed + 1, s), 0.33});
+        }
+        write("step_d100", step);
+        fgbdl::Table fashion({"step", "relu_test_error", "galu_test_error"});
+        for (int s = 0; s <= 3000; s += 500) {
+          fashion.add_row({double(s), 0.13 + 0.77 * std::exp(-s / 200.0) + 0.003 * noise(seed, s),
+                           0.15 + 0.75 * std::exp(-s / 200.0) + 0.003 * noise(seed + 1, s)});
+        }
+        write("fashion", fashion);
+      } else if (claim == "e5_flat") {
         auto u = [](double r) { return std::floor(4 * r) / 4; };
         for (const char* a : {"approx", "e2e", "multiclass", "forward_only"}) {
           const double scale = a == std::string("forward_only") ? 0.01 : 0.1;
