@@ -5,7 +5,9 @@ part once per (optimizer, d, seed), and one claim_verdict per claim test.
 x2_gating_memorize_<optimizer>_d<D>_seed<S> writes
 x2_gating/memorize_d<D>_k<K>_m<M>/seed-<S>/ for every k and m of the profile
 (Adam: memorize_d<D>_k<K>_m<M>_adam); x2_gating_parity_seed<S> writes
-x2_gating/parity_d5/ and parity_d10/, x2_gating_step_seed<S>
+x2_gating/parity_d5/ and parity_d10/, x2_gating_tuples_seed<S>
+x2_gating/tuples_k1/ and tuples_k2/, x2_gating_curves_seed<S> x2_gating/curves_n25/
+(and curves_n50/ in the paper profile), x2_gating_step_seed<S>
 x2_gating/step_d100/, x2_gating_fashion_seed<S> x2_gating/fashion/, each
 under seed-<S>/. The quick profile has d in {8, 16}, the paper profile (the
 source's memorization grid) d in {8, 16, 24, 32}. The Fashion-MNIST run
@@ -24,7 +26,7 @@ _FASHION_DIR = "/usr/share/datasets/fashion-mnist"
 OPTIMIZERS = ["sgd", "adam"]
 QUICK_DS = [8, 16]
 PAPER_DS = [8, 16, 24, 32]
-PARTS = ["parity", "step", "fashion"]
+PARTS = ["parity", "tuples", "curves", "step", "fashion"]
 QUICK_SEEDS = [1]
 PAPER_SEEDS = [1, 2, 3]
 

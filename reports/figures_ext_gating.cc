@@ -6,6 +6,9 @@
 //   x2_parity_step  held-out error vs step of the ReLU and the GaLU network
 //                   on parities (one panel per d) and on the Section 5 step
 //                   target
+//   x2_images_curves  held-out error vs step of the ReLU and the GaLU network
+//                   on line-image tuples (one panel per k) and on
+//                   piecewise-linear curves to their encoding (per n)
 //   x2_fashion      Fashion-MNIST test error vs step of the ReLU network and
 //                   GaLU0
 #include <algorithm>
@@ -182,6 +185,70 @@ Plot x2_memorize(const std::vector<Run>& all) {
   return p;
 }
 
+// A panel of the held-out error 1 - accuracy (columns relu_accuracy,
+// galu_accuracy) against steps, chance dashed.
+Panel accuracy_panel(Plot& p, const std::vector<const Run*>& runs, const std::string& title,
+                     const std::string& xlabel, int* nonfinite) {
+  Panel panel;
+  panel.settings = absl::StrFormat(
+      "set title '%s'\nunset logscale y\nset format y '%%g'\n"
+      "set yrange [-0.02:0.56]\nset xlabel '%s'\nset ylabel 'held-out error'\n",
+      title, xlabel);
+  const std::pair<const char*, const char*> learners[] = {{"relu_accuracy", "ReLU network"},
+                                                          {"galu_accuracy", "GaLU network"}};
+  for (int i = 0; i < 2; ++i) {
+    std::vector<Stat> stats =
+        nonempty(aggregate(runs, "step", learners[i].first, nonfinite), runs, learners[i].first);
+    for (Stat& s : stats) {
+      const double lo = s.lo;
+      s.mean = 1 - s.mean;
+      s.lo = 1 - s.hi;
+      s.hi = 1 - lo;
+    }
+    band_curve(panel.curves, p.add_block(block_of(stats)), color(i), learners[i].second);
+  }
+  panel.curves.push_back(kChance);
+  return panel;
+}
+
+// A panel of the held-out squared error (columns relu_test_mse,
+// galu_test_mse) against steps on a log scale, the best constant
+// (target_variance) dashed.
+Panel mse_panel(Plot& p, const std::vector<const Run*>& runs, const std::string& title,
+                const std::string& galu_title, int* nonfinite, int* nonpositive, int* clipped) {
+  Panel panel;
+  panel.settings = absl::StrFormat(
+      "set title '%s'\nset logscale y\nset format y '10^{%%L}'\n"
+      "set yrange [*:*]\nset xlabel 'Adam step'\nset ylabel 'held-out squared error'\n",
+      title);
+  const std::pair<const char*, std::string> learners[] = {{"relu_test_mse", "ReLU network"},
+                                                          {"galu_test_mse", galu_title}};
+  for (int i = 0; i < 2; ++i) {
+    const std::vector<Stat> stats = for_log_axis(
+        nonempty(aggregate(runs, "step", learners[i].first, nonfinite), runs, learners[i].first),
+        nonpositive, clipped);
+    if (stats.empty()) continue;
+    band_curve(panel.curves, p.add_block(block_of(stats)), color(i), learners[i].second);
+  }
+  const std::vector<Stat> constant = for_log_axis(
+      nonempty(aggregate(runs, "step", "target_variance", nonfinite), runs, "target_variance"),
+      nonpositive, clipped);
+  if (!constant.empty())
+    band_curve(panel.curves, p.add_block(block_of(constant)), "#444444", "best constant", true);
+  return panel;
+}
+
+// Panels in rows of at most three.
+void lay_out(Plot& p) {
+  const int n = static_cast<int>(p.panels.size());
+  p.cols = std::min(n, 3);
+  p.rows = (n + p.cols - 1) / p.cols;
+  p.width = p.cols == 1 ? 760 : 1100;
+  p.height = 80 + 380 * p.rows;
+  p.layout = "margins 0.07,0.98,0.15,0.92 spacing 0.07,0.16";
+  p.settings = "set key top right font ',9' spacing 0.85\n";
+}
+
 Plot x2_parity_step(const std::vector<Run>& all) {
   Plot p;
   p.name = "x2_parity_step";
@@ -195,26 +262,9 @@ Plot x2_parity_step(const std::vector<Run>& all) {
     if (!absl::StartsWith(config, "parity_")) continue;
     const int d = parse_d(config.substr(7));
     if (d < 0) refuse(runs.front()->dir, "the config name is not parity_d<D>", runs.front()->target);
-    Panel panel;
-    panel.settings = absl::StrFormat(
-        "set title 'parity of d = %d bits (width %d)'\nunset logscale y\nset format y '%%g'\n"
-        "set yrange [-0.02:0.56]\nset xlabel 'SGD step'\nset ylabel 'held-out error'\n",
-        d, 10 * d);
-    const std::pair<const char*, const char*> learners[] = {{"relu_accuracy", "ReLU network"},
-                                                            {"galu_accuracy", "GaLU network"}};
-    for (int i = 0; i < 2; ++i) {
-      std::vector<Stat> stats =
-          nonempty(aggregate(runs, "step", learners[i].first, &nonfinite), runs, learners[i].first);
-      for (Stat& s : stats) {
-        const double lo = s.lo;
-        s.mean = 1 - s.mean;
-        s.lo = 1 - s.hi;
-        s.hi = 1 - lo;
-      }
-      band_curve(panel.curves, p.add_block(block_of(stats)), color(i), learners[i].second);
-    }
-    panel.curves.push_back(kChance);
-    p.panels.push_back(panel);
+    p.panels.push_back(accuracy_panel(
+        p, runs, absl::StrFormat("parity of d = %d bits (width %d)", d, 10 * d), "SGD step",
+        &nonfinite));
     parity_ds.push_back(absl::StrCat(d));
     most = std::max(most, runs.size());
     add_runs(p, runs);
@@ -229,40 +279,17 @@ Plot x2_parity_step(const std::vector<Run>& all) {
     if (d < 0)
       refuse(runs.front()->dir, "the config name is not step_d<D>[_l2]", runs.front()->target);
     two_layers = two_layers || l2;
-    Panel panel;
-    panel.settings = absl::StrFormat(
-        "set title 'step target, d = %d, %s'\nset logscale y\nset format y '10^{%%L}'\n"
-        "set yrange [*:*]\nset xlabel 'Adam step'\nset ylabel 'held-out squared error'\n",
-        d, l2 ? "two hidden layers (GaLU0)" : "one hidden layer");
-    const std::pair<const char*, const char*> learners[] = {
-        {"relu_test_mse", "ReLU network"}, {"galu_test_mse", l2 ? "GaLU0" : "GaLU network"}};
-    for (int i = 0; i < 2; ++i) {
-      const std::vector<Stat> stats = for_log_axis(
-          nonempty(aggregate(runs, "step", learners[i].first, &nonfinite), runs,
-                   learners[i].first),
-          &nonpositive, &clipped);
-      if (stats.empty()) continue;
-      band_curve(panel.curves, p.add_block(block_of(stats)), color(i), learners[i].second);
-    }
-    const std::vector<Stat> constant = for_log_axis(
-        nonempty(aggregate(runs, "step", "target_variance", &nonfinite), runs, "target_variance"),
-        &nonpositive, &clipped);
-    if (!constant.empty()) {
-      band_curve(panel.curves, p.add_block(block_of(constant)), "#444444", "best constant", true);
-    }
-    p.panels.push_back(panel);
+    p.panels.push_back(mse_panel(
+        p, runs,
+        absl::StrFormat("step target, d = %d, %s", d,
+                        l2 ? "two hidden layers (GaLU0)" : "one hidden layer"),
+        l2 ? "GaLU0" : "GaLU network", &nonfinite, &nonpositive, &clipped));
     most = std::max(most, runs.size());
     add_runs(p, runs);
   }
   if (p.panels.empty())
     missing("claim x2_gating with configs parity_d<D> or step_d<D>", kGatingBinary);
-  const int n = static_cast<int>(p.panels.size());
-  p.cols = std::min(n, 3);
-  p.rows = (n + p.cols - 1) / p.cols;
-  p.width = p.cols == 1 ? 760 : 1100;
-  p.height = 80 + 380 * p.rows;
-  p.layout = "margins 0.07,0.98,0.15,0.92 spacing 0.07,0.16";
-  p.settings = "set key top right font ',9' spacing 0.85\n";
+  lay_out(p);
   p.caption = absl::StrCat(
       parity_ds.empty()
           ? ""
@@ -281,6 +308,69 @@ Plot x2_parity_step(const std::vector<Run>& all) {
       "batches of 256; dashed: the error of the best constant (the held-out variance of $y$). ",
       seed_phrase(most, seeds_of(p.runs), "shaded bands"),
       notes(nonfinite, nonpositive, clipped));
+  return p;
+}
+
+// The size in a config named <prefix><N> (N >= 1), else -1.
+int size_in(const std::string& config, const std::string& prefix) {
+  int n = -1;
+  if (!absl::StartsWith(config, prefix) ||
+      !absl::SimpleAtoi(config.substr(prefix.size()), &n) || n < 1)
+    return -1;
+  return n;
+}
+
+Plot x2_images_curves(const std::vector<Run>& all) {
+  Plot p;
+  p.name = "x2_images_curves";
+  p.title = "Line images and piecewise-linear curves: held-out error of ReLU and GaLU";
+  const Groups groups = configs_of(all, kClaim);
+  int nonfinite = 0, nonpositive = 0, clipped = 0;
+  std::size_t most = 0;
+  std::vector<std::string> ks, ns;
+  for (const auto& [config, runs] : groups) {
+    if (!absl::StartsWith(config, "tuples_")) continue;
+    const int k = size_in(config, "tuples_k");
+    if (k < 0) refuse(runs.front()->dir, "the config name is not tuples_k<K>", runs.front()->target);
+    p.panels.push_back(accuracy_panel(
+        p, runs, absl::StrFormat("line images, tuples of k = %d (784k inputs)", k), "Adam step",
+        &nonfinite));
+    ks.push_back(absl::StrCat(k));
+    most = std::max(most, runs.size());
+    add_runs(p, runs);
+  }
+  for (const auto& [config, runs] : groups) {
+    if (!absl::StartsWith(config, "curves_")) continue;
+    const int n = size_in(config, "curves_n");
+    if (n < 0) refuse(runs.front()->dir, "the config name is not curves_n<N>", runs.front()->target);
+    p.panels.push_back(mse_panel(p, runs, absl::StrFormat("curves to their encoding, n = %d", n),
+                                 "GaLU0", &nonfinite, &nonpositive, &clipped));
+    ns.push_back(absl::StrCat(n));
+    most = std::max(most, runs.size());
+    add_runs(p, runs);
+  }
+  if (p.panels.empty())
+    missing("claim x2_gating with configs tuples_k<K> or curves_n<N>", kGatingBinary);
+  lay_out(p);
+  p.caption = absl::StrCat(
+      ks.empty() ? ""
+                 : absl::StrCat(
+                       "Tuples of $k \\in \\{", absl::StrJoin(ks, ", "),
+                       "\\}$ line images (the paper's Section 3; label the product of the "
+                       "images' orientation labels): error $1 -$ accuracy on 2 000 held-out "
+                       "tuples of the ReLU network $784k$–100–1 and of the GaLU network of width "
+                       "100 on the $784k$ pixels, both trained by Adam (learning rate $10^{-3}$) "
+                       "on the hinge loss, on the same fresh batches of 64; dashed: chance. "),
+      ns.empty() ? ""
+                 : absl::StrCat(
+                       "Piecewise-linear curves with 3 kinks sampled at $n \\in \\{",
+                       absl::StrJoin(ns, ", "),
+                       "\\}$ points (the paper's Section 4), mapped to their encoding $p = U f$: "
+                       "held-out squared error per coordinate (log scale) of the ReLU network "
+                       "$n$–100–$n$ and of GaLU0 $n$–100–$n$, both trained by Adam (learning "
+                       "rate $10^{-3}$) on the squared loss, on the same fresh batches of 100; "
+                       "dashed: the error of predicting each coordinate's mean. "),
+      seed_phrase(most, seeds_of(p.runs), "shaded bands"), notes(nonfinite, nonpositive, clipped));
   return p;
 }
 
@@ -338,6 +428,7 @@ Plot x2_fashion(const std::vector<Run>& all) {
 FigureList ext_gating_figures() {
   return {{"x2_memorize", x2_memorize},
           {"x2_parity_step", x2_parity_step},
+          {"x2_images_curves", x2_images_curves},
           {"x2_fashion", x2_fashion}};
 }
 

@@ -167,11 +167,25 @@ Fixture make_fixture() {
                 [](double s) { return std::vector<double>{1 / s, 0.9 / s, 0.5, 1}; })},
          {"parity_d5", curve({"step", "relu_accuracy", "galu_accuracy"}, 3,
                              [](double s) { return std::vector<double>{0.5 + 0.1 * s, 0.6 + 0.1 * s}; })},
+         {"tuples_k1", curve({"step", "relu_accuracy", "galu_accuracy"}, 3,
+                             [](double s) { return std::vector<double>{0.5 + 0.1 * s, 0.6 + 0.1 * s}; })},
+         {"curves_n25",
+          curve({"step", "relu_test_mse", "galu_test_mse", "target_variance"}, 3,
+                [](double s) { return std::vector<double>{0.01 / s, 0.02 / s, 0.04}; })},
          {"step_d100",
           curve({"step", "relu_test_mse", "galu_test_mse", "target_variance"}, 3,
                 [](double s) { return std::vector<double>{0.1 / s, 0.2 / s, 0.3}; })},
          {"fashion", curve({"step", "relu_test_error", "galu_test_error"}, 3,
                            [](double s) { return std::vector<double>{0.2 / s, 0.25 / s}; })}});
+  f.add("x1", "//reports:m_x1", "x1_sharing",
+        {{"mixed", curve({"step", "shared_mse", "shared_low", "shared_mid", "shared_high",
+                          "unshared_mse", "unshared_low", "unshared_mid", "unshared_high",
+                          "target_low", "target_mid", "target_high"},
+                         3, [](double s) {
+                           return std::vector<double>{1 / s, 0.1 / s, 0.2 / s, 0.3 / s, 1 / s,
+                                                      0.1 / s, 0.2 / s, 0.33, 1.0 / 3, 1.0 / 3,
+                                                      1.0 / 3};
+                         })}});
   for (const char* k : {"katex.min.js", "katex.min.css", "contrib/auto-render.js", "fonts/x.woff2"})
     write_file_atomically(absl::StrCat(f.dir, "/katex/", k), "/* stand-in */\n");
   write_file_atomically(f.inputs, absl::StrCat("{\"report\": \"//reports:m\", \"runs\": [",
@@ -210,7 +224,7 @@ TEST(MalformedResults, AcceptsTheUncorruptedInputs) {
   EXPECT_FALSE(o.refused) << o.message;
   EXPECT_TRUE(absl::StrContains(o.message, "gnuplot")) << o.message;  // got to drawing
   EXPECT_FALSE(fs::exists(f.out));
-  EXPECT_EQ(f.files.size(), 2u * 21);
+  EXPECT_EQ(f.files.size(), 2u * 24);
 }
 
 // Corruptions (the names RC_CLASSIFY counts).

@@ -477,6 +477,23 @@ void add_ext_gating_runs(Fixture& f) {
                }
                return t;
              });
+  write_runs(f.dir + "/runs/x2", "x2_gating", {{"tuples_k1", 1}, {"tuples_k1", 2}},
+             [](const std::string&, int seed) {
+               Table t({"step", "relu_accuracy", "galu_accuracy"});
+               for (int step = 0; step <= 2000; step += 500) {
+                 const double learned = 1 - std::exp(-step / 400.0);
+                 t.add_row({double(step), 0.5 + 0.45 * learned - 0.01 * seed, 0.5 + 0.44 * learned});
+               }
+               return t;
+             });
+  write_runs(f.dir + "/runs/x2", "x2_gating", {{"curves_n25", 1}, {"curves_n25", 2}},
+             [](const std::string&, int seed) {
+               Table t({"step", "relu_test_mse", "galu_test_mse", "target_variance"});
+               for (int step = 0; step <= 1000; step += 250)
+                 t.add_row({double(step), 0.04 / (1 + step / 50.0) + 0.0001 * seed,
+                            0.04 / (1 + step / 100.0), 0.04});
+               return t;
+             });
   write_runs(f.dir + "/runs/x2", "x2_gating", {{"step_d100", 1}, {"step_d100", 2}},
              [](const std::string&, int seed) {
                Table t({"step", "relu_test_mse", "galu_test_mse", "target_variance"});
@@ -494,6 +511,29 @@ void add_ext_gating_runs(Fixture& f) {
                return t;
              });
   f.add_root(f.dir + "/runs/x2", "//reports:fixture_x2", "//experiments/ext_gating:x2_gating");
+}
+
+// X1 (the extension on weight sharing): the three targets, seeds 1 and 2;
+// on mixed the shared network learns every band, the unshared one all but
+// the high band; on the others neither learns the high band.
+void add_ext_sharing_runs(Fixture& f) {
+  std::vector<std::pair<std::string, int>> runs;
+  for (const char* target : {"mixed", "no_low", "high_only"})
+    for (const int seed : {1, 2}) runs.push_back({target, seed});
+  write_runs(f.dir + "/runs/x1", "x1_sharing", runs, [](const std::string& target, int seed) {
+    Table t({"step", "shared_mse", "shared_low", "shared_mid", "shared_high", "unshared_mse",
+             "unshared_low", "unshared_mid", "unshared_high", "target_low", "target_mid",
+             "target_high"});
+    const bool mixed = target == "mixed";
+    for (int step = 0; step <= 1000; step += 250) {
+      const double low = 0.3 * std::exp(-step / 100.0) + 0.001 * seed;
+      const double high = mixed ? 0.3 * std::exp(-step / 500.0) + 0.001 : 0.3;
+      t.add_row({double(step), 2 * low + high, low, low, high, 2 * low + 0.3, low, low, 0.3, 0.3,
+                 0.3, 0.3});
+    }
+    return t;
+  });
+  f.add_root(f.dir + "/runs/x1", "//reports:fixture_x1", "//experiments/ext_sharing:x1_sharing");
 }
 
 Fixture make_fixture(const std::string& name) {
@@ -554,6 +594,7 @@ Fixture make_fixture(const std::string& name) {
   add_section3_runs(f);
   add_section4_runs(f);
   add_section5_runs(f);
+  add_ext_sharing_runs(f);
   add_ext_gating_runs(f);
   f.add_verdict("e21_test", kGtestOldPass, 0);
   f.add_verdict("t1_test", kGtest112Pass, 0);
@@ -1394,15 +1435,17 @@ TEST(Report, RefusesAnX2FigureWithoutRunsNamingTheExperiment) {
       {"memorize", "claim x2_gating with configs memorize_d<D>_k<K>_m<M>[_adam]"},
       {"fashion", "claim x2_gating with config fashion"},
       {"", "claim x2_gating with configs parity_d<D> or step_d<D>"},
+      {"images", "claim x2_gating with configs tuples_k<K> or curves_n<N>"},
   };
   for (const auto& [prefix, what] : cases) {
     SCOPED_TRACE(what);
     Fixture f = make_fixture("nofigure_x2");
     for (const auto& entry : fs::directory_iterator(f.dir + "/runs/x2/x2_gating")) {
       const std::string config = entry.path().filename().string();
-      const bool drop = prefix.empty() ? absl::StartsWith(config, "parity_") ||
-                                             absl::StartsWith(config, "step_")
-                                       : absl::StartsWith(config, prefix);
+      const bool drop =
+          prefix.empty()        ? absl::StartsWith(config, "parity_") || absl::StartsWith(config, "step_")
+          : prefix == "images" ? absl::StartsWith(config, "tuples_") || absl::StartsWith(config, "curves_")
+                                : absl::StartsWith(config, prefix);
       if (drop) fs::remove_all(entry.path());
     }
     try {
@@ -1459,6 +1502,14 @@ TEST(Report, DrawsTheX2Figures) {
   EXPECT_EQ(occurrences(fresh, "title 'best constant'"), 1);
   // Held-out error 1 - accuracy: the ReLU network at step 0, seeds 1 and 2.
   EXPECT_TRUE(absl::StrContains(dat("x2_parity_step"), "\n0 0.515 0.51 0.52 2\n"));
+  // Line images and curves: an error panel per k, a log panel per n.
+  const std::string images = gp("x2_images_curves");
+  EXPECT_TRUE(absl::StrContains(images, "set multiplot layout 1,2"));
+  EXPECT_TRUE(absl::StrContains(images, "set title 'line images, tuples of k = 1 (784k inputs)'"));
+  EXPECT_TRUE(absl::StrContains(images, "set title 'curves to their encoding, n = 25'"));
+  EXPECT_EQ(occurrences(images, "title 'GaLU0'"), 1);
+  // The tuples' held-out error at step 0, seeds 1 and 2: 1 - (0.5 - 0.01 seed).
+  EXPECT_TRUE(absl::StrContains(dat("x2_images_curves"), "\n0 0.515 0.51 0.52 2\n"));
   // Fashion-MNIST: both networks' test error, bands over the two seeds.
   const std::string fashion = gp("x2_fashion");
   EXPECT_TRUE(absl::StrContains(fashion, "title 'ReLU network 64–64–64–10'"));
@@ -1822,8 +1873,58 @@ TEST(Paper, Section3TextHasTheFourClaimsAndPlacesItsFigures) {
                                               "E3.1-SNR noise", "E3.1-SNR decomposition loss"}));
 }
 
+TEST(Report, RefusesAnX1FigureWithoutRunsNamingTheExperiment) {
+  Fixture f = make_fixture("nofigure_x1");
+  f.drop_root("//reports:fixture_x1");
+  try {
+    generate(f.options());
+    ADD_FAILURE() << "generated without the runs";
+  } catch (const BadInput& e) {
+    EXPECT_TRUE(absl::StrContains(e.what(), "no results for claim x1_sharing")) << e.what();
+    EXPECT_TRUE(absl::StrContains(e.what(), "//experiments/ext_sharing:x1_sharing")) << e.what();
+  }
+  EXPECT_FALSE(fs::exists(f.out));
+}
+
+TEST(Report, DrawsTheX1Figures) {
+  const Fixture f = make_fixture("x1");
+  generate(f.options());
+  const std::string html = slurp(f.out + "/index.html");
+  const std::string bands = slurp(f.out + "/figures/data/x1_bands.gp");
+  // A row per target of the band figure (mixed, no_low), shared and unshared
+  // side by side, three bands in each panel.
+  EXPECT_TRUE(absl::StrContains(bands, "set multiplot layout 2,2"));
+  for (const char* title : {"mixed, shared", "mixed, unshared", "no_low, shared", "no_low, unshared"})
+    EXPECT_TRUE(absl::StrContains(bands, absl::StrCat("set title '", title, "'"))) << title;
+  EXPECT_EQ(occurrences(bands, "title 'high (degree 6)'"), 4);
+  // The shared network's low band at step 0 on mixed, seeds 1 and 2: 0.301, 0.302.
+  EXPECT_TRUE(absl::StrContains(slurp(f.out + "/figures/data/x1_bands.dat"),
+                                "\n0 0.3015 0.301 0.302 2\n"));
+  const std::string mse = slurp(f.out + "/figures/data/x1_mse.gp");
+  EXPECT_EQ(occurrences(mse, ", shared'"), 3);
+  EXPECT_EQ(occurrences(mse, ", unshared'"), 3);
+  EXPECT_TRUE(absl::StrContains(html, "made by <code>//reports:fixture_x1</code>"));
+}
+
+// The text of the extension X1 has its three claims, each decided by its own
+// case of the one test, and places its two figures.
+TEST(Paper, ExtSharingTextHasItsClaimsAndPlacesItsFigures) {
+  const Text text = read_text("ext_sharing.md");
+  ASSERT_EQ(text.claims.size(), 3u);
+  for (const char* id : {"X1", "X1-MID", "X1-LOW"}) {
+    const Claim& c = text.claims.at(id);
+    EXPECT_EQ(c.kind, "extension") << id;
+    EXPECT_EQ(c.test, "//proofs_checks/ext_sharing:x1_sharing_test") << id;
+  }
+  EXPECT_TRUE(case_selected(text.claims.at("X1-MID").cases,
+                            "X1.WithoutSharingTheMidFrequencyIsLearnedAnyway"));
+  EXPECT_FALSE(case_selected(text.claims.at("X1").cases,
+                             "X1.WithoutSharingTheMidFrequencyIsLearnedAnyway"));
+  EXPECT_EQ(text.placed, (std::vector<std::string>{"x1_bands", "x1_mse"}));
+}
+
 // The text of the extension X2 has its one claim, decided by every case of
-// its test, places its three figures, and has no rows for the table of the
+// its test, places its four figures, and has no rows for the table of the
 // paper's and the scripts' differences (its source has no scripts).
 TEST(Paper, ExtGatingTextHasItsClaimAndPlacesItsFigures) {
   const Text text = read_text("ext_gating.md");
@@ -1832,10 +1933,10 @@ TEST(Paper, ExtGatingTextHasItsClaimAndPlacesItsFigures) {
   EXPECT_EQ(x2.kind, "extension");
   EXPECT_EQ(x2.test, "//proofs_checks/ext_gating:x2_gating_test");
   EXPECT_EQ(x2.cases, "X2.*");
-  EXPECT_EQ(x2.figures,
-            (std::vector<std::string>{"x2_memorize", "x2_parity_step", "x2_fashion"}));
-  EXPECT_EQ(text.placed,
-            (std::vector<std::string>{"x2_memorize", "x2_parity_step", "x2_fashion"}));
+  const std::vector<std::string> figures{"x2_memorize", "x2_parity_step", "x2_images_curves",
+                                         "x2_fashion"};
+  EXPECT_EQ(x2.figures, figures);
+  EXPECT_EQ(text.placed, figures);
   EXPECT_TRUE(case_selected(x2.cases, "X2.OnFashionMnistGalu0TrailsTheReluNetwork"));
   EXPECT_TRUE(discrepancies_of(text.doc).empty());
 }

@@ -3,7 +3,8 @@
 // //experiments/sec2_parity:{e2_1_parity,t1_variance,t2_linear_periodic} and
 // //experiments/sec3_decomposition:{e3_1_tuples,e3_1_snr,e3_2_stocks},
 // //experiments/sec4_conditioning:{c4_conditioning,e4_1_encoders},
-// //experiments/sec5_flat:e5_flat and //experiments/ext_gating:x2_gating
+// //experiments/sec5_flat:e5_flat, //experiments/ext_sharing:x1_sharing and
+// //experiments/ext_gating:x2_gating
 // (--claim picks one; e3_1_tuples also writes e3_1_examples, e4_1_encoders
 // e4_1_curves and e5_flat e5_fit, e5_cost and e5_bias_sweep, as the real
 // binaries do with every run; x2_gating writes every part, memorization with
@@ -41,7 +42,7 @@ int main(int argc, char** argv) {
                                                {"e2_1_parity", "t1_variance", "t2_linear_periodic",
                                                 "e3_1_tuples", "e3_1_snr", "e3_2_stocks",
                                                 "c4_conditioning", "e4_1_encoders", "e5_flat",
-                                                "x2_gating"},
+                                                "x1_sharing", "x2_gating"},
                                                "which experiment");
     const auto ds = flags.get_int_list("d", "5", 1, 100, 10, "bits (e2_1_parity)");
     const auto ks = flags.get_int_list("k", "1", 1, 5000, 10,
@@ -64,7 +65,23 @@ int main(int argc, char** argv) {
       auto write = [&](const std::string& config, const fgbdl::Table& t) {
         write_as(claim, config, t);
       };
-      if (claim == "x2_gating") {
+      if (claim == "x1_sharing") {
+        for (const char* target : {"mixed", "no_low", "high_only"}) {
+          const bool learns = target == std::string("mixed");
+          fgbdl::Table t({"step", "shared_mse", "shared_low", "shared_mid", "shared_high",
+                          "unshared_mse", "unshared_low", "unshared_mid", "unshared_high",
+                          "target_low", "target_mid", "target_high"});
+          for (int step = 0; step <= 2000; step += 100) {
+            const double low = learns ? 0.33 * std::exp(-step / 100.0) + 1e-3 : 1e-3;
+            const double high = learns ? 0.33 * std::exp(-step / 800.0) + 1e-3 : 0.33;
+            const double n = 1e-4 * (1 + noise(seed, step));
+            t.add_row({double(step), low + 2 * high, low + n, low + n, high + n, low + 0.33 + 0.33,
+                       low + n, low + n, 0.33 + n, learns ? 0.33 : 1e-3, learns ? 0.33 : 1e-3,
+                       0.33});
+          }
+          write(target, t);
+        }
+      } else if (claim == "x2_gating") {
         for (const char* optimizer : {"", "_adam"}) {
           for (const int d : {8, 16}) {
             for (const int k : {8, 16}) {
@@ -95,6 +112,21 @@ int main(int argc, char** argv) {
           }
           write(absl::StrCat("parity_d", d), t);
         }
+        for (const int k : {1, 2}) {
+          fgbdl::Table t({"step", "relu_accuracy", "galu_accuracy"});
+          for (int step = 0; step <= 2000; step += 100) {
+            const double learned = k == 1 ? 1 - std::exp(-step / 300.0) : 0.0;
+            t.add_row({double(step), std::min(1.0, 0.5 + 0.45 * learned + 0.02 * noise(seed, step)),
+                       std::min(1.0, 0.5 + 0.44 * learned + 0.02 * noise(seed + 1, step))});
+          }
+          write(absl::StrCat("tuples_k", k), t);
+        }
+        fgbdl::Table curves({"step", "relu_test_mse", "galu_test_mse", "target_variance"});
+        for (int s = 0; s <= 1000; s += 100) {
+          curves.add_row({double(s), 0.002 + 0.04 * std::exp(-s / 100.0) + 1e-4 * noise(seed, s),
+                          0.004 + 0.04 * std::exp(-s / 100.0) + 1e-4 * noise(seed + 1, s), 0.04});
+        }
+        write("curves_n25", curves);
         fgbdl::Table step({"step", "relu_test_mse", "galu_test_mse", "target_variance"});
         for (int s = 0; s <= 1000; s += 100) {
           step.add_row({double(s), 0.02 + 0.3 * std::exp(-s / 100.0) + 0.001 * noise(seed, s),
