@@ -18,13 +18,14 @@ constexpr char kSharingBinary[] = "//experiments/ext_sharing:x1_sharing";
 
 struct Target {
   const char* config;
+  const char* name;   // for panel titles (gnuplot's enhanced text reads "_" as a subscript)
   const char* title;
   int color;
 };
 constexpr Target kTargets[] = {
-    {"mixed", "mixed (z_1 + z_1z_2z_3 + z_1…z_6)", 1},
-    {"no_low", "no_low (z_1z_2z_3 + z_1…z_6)", 3},
-    {"high_only", "high_only (z_1…z_6)", 4},
+    {"mixed", "mixed", "mixed (z_1 + z_1z_2z_3 + z_1…z_6)", 1},
+    {"no_low", "no low", "no low (z_1z_2z_3 + z_1…z_6)", 3},
+    {"high_only", "high only", "high only (z_1…z_6)", 4},
 };
 
 Plot x1_bands(const std::vector<Run>& all) {
@@ -48,7 +49,7 @@ Plot x1_bands(const std::vector<Run>& all) {
     const std::vector<const Run*>& runs = it->second;
     for (const char* net : {"shared", "unshared"}) {
       Panel panel;
-      panel.settings = absl::StrFormat("set title '%s, %s'\n", t.config, net);
+      panel.settings = absl::StrFormat("set title '%s target, %s filters'\n", t.name, net);
       for (const Band& b : bands) {
         const std::string column = absl::StrCat(net, "_", b.column);
         const std::vector<Stat> stats = for_log_axis(
@@ -66,8 +67,8 @@ Plot x1_bands(const std::vector<Run>& all) {
   p.cols = 2;
   p.rows = static_cast<int>(p.panels.size()) / 2;
   p.width = 980;
-  p.height = 40 + 300 * p.rows;
-  p.layout = "margins 0.08,0.98,0.07,0.95 spacing 0.08,0.1";
+  p.height = 60 + 330 * p.rows;
+  p.layout = "margins 0.08,0.98,0.08,0.94 spacing 0.08,0.16";
   p.settings =
       "set logscale y\nset format y '10^{%L}'\nset yrange [1e-4:2]\nset xlabel 'Adam step'\n"
       "set ylabel 'band error'\nset key bottom left font ',9'\n";
@@ -75,7 +76,7 @@ Plot x1_bands(const std::vector<Run>& all) {
       "The held-out residual's Walsh energy per band of degrees over the hidden bits "
       "$z_i = \\mathrm{sign}(u^{*\\top} x_i)$ of the 6 patches: low (degree 0 and 1), mid "
       "(2 to 5), high (6). A band the network has not learned keeps the target's energy there "
-      "(1/3 per band on the mixed target, 1/2 on the mid and high bands of no_low); a learned "
+      "(1/3 per band on the mixed target, 1/2 on the mid and high bands of the no-low target); a learned "
       "band falls toward 0. Left: shared filters (a convolution); right: unshared filters "
       "(locally connected), from the same initial function and on the same batches. ",
       seed_phrase(most, seeds_of(shown), "shaded bands"), notes(nonfinite, nonpositive, clipped));

@@ -1894,7 +1894,8 @@ TEST(Report, DrawsTheX1Figures) {
   // A row per target of the band figure (mixed, no_low), shared and unshared
   // side by side, three bands in each panel.
   EXPECT_TRUE(absl::StrContains(bands, "set multiplot layout 2,2"));
-  for (const char* title : {"mixed, shared", "mixed, unshared", "no_low, shared", "no_low, unshared"})
+  for (const char* title : {"mixed target, shared filters", "mixed target, unshared filters",
+                            "no low target, shared filters", "no low target, unshared filters"})
     EXPECT_TRUE(absl::StrContains(bands, absl::StrCat("set title '", title, "'"))) << title;
   EXPECT_EQ(occurrences(bands, "title 'high (degree 6)'"), 4);
   // The shared network's low band at step 0 on mixed, seeds 1 and 2: 0.301, 0.302.
