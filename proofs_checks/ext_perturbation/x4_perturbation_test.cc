@@ -8,6 +8,7 @@
 // the flat model at learning rate 0.01, the parity network at 1e-3) on fixed
 // seeds: deterministic, no flake budget beyond the choice of seeds. Bounds
 // measured over more seeds than the case uses are stated next to them.
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -99,36 +100,52 @@ TEST(X4, CauchyPerturbationsLearnTheFlatModelWhereTheGradientCannot) {
 // The statistical-query argument (paper/ext_perturbation.md): the loss at
 // any weights varies over the 2^d parities by O(2^-d/2), so a learner that
 // sees only batch losses gets exponentially little information about S.
-// At d = 20 every learner's held-out accuracy stays within 0.5 +- 0.05 on
-// 2000 held-out samples (the binomial standard deviation is 0.011, so 0.05
-// is 4.5 of them; measured 0.4935 to 0.5075 over the three learners at 2000
-// steps, seed 1; 0.488 to 0.512 over seeds 1..2 at 1000). The contrast at d
-// = 5, same budget: back-propagation reaches at least 0.95 (measured 1.0 at
-// 900 steps, seed 1), so the failure at d = 20 is the dimension's, not the
-// budget's. Seeds 1 and 2, one per shard.
-TEST(X4, NoLearnerEscapesTheParityFailure) {
+//
+// X4-PARITY: at d = 20 both perturbation learners' held-out accuracy stays
+// within 0.5 +- 0.05 on 2000 held-out samples (the binomial standard
+// deviation is 0.011, so 0.05 is 4.5 of them) on seeds 1 and 2 (measured
+// 0.491 to 0.510 at 1000 steps; 0.495 to 0.5225 at 3000 steps, seeds 1 and
+// 2 of the paper profile). The contrast at d = 5, same budget: the Gaussian
+// learner does learn, at least 0.55 (measured 0.6135 to 1.0 over seeds
+// 1..6 at 1000 steps; 0.6245 on seed 1, the seed the case runs), so at
+// d = 20 it is the dimension that stops it, not the budget.
+//
+// X4-PARITY-BP, the expectation stated before the runs: at d = 20
+// back-propagation fails too (E2.1's failure, here with Adam). Refuted: on
+// seed 2 it reaches 0.657 at 1000 steps (14 binomial standard deviations
+// above chance; 1.0 at 3000 steps), while on seed 1 it is at 0.5085. The
+// case checks the counterexample (seed 2 at least 0.6) and records it.
+TEST(X4, NoPerturbationLearnerEscapesTheParityFailure) {
   X4Settings s;
   s.steps = 1000;
-  std::string stat;
+  std::string stat, bp_stat;
+  double bp_best = 0;
   for (std::uint64_t seed = 1; seed <= 2; ++seed) {
     RunStatus status;
     const Table t = parity_perturbation(s, 20, seed, status);
     ASSERT_FALSE(status.diverged);
-    for (const char* learner : {"backprop", "gaussian", "cauchy"}) {
+    for (const char* learner : {"gaussian", "cauchy"}) {
       const double a = last(t, std::string(learner) + "_accuracy");
       EXPECT_NEAR(a, 0.5, 0.05) << learner << " seed " << seed;
       absl::StrAppendFormat(&stat, "%sd 20 seed %d %s %.4f", stat.empty() ? "" : "; ", seed,
                             learner, a);
     }
+    const double bp = last(t, "backprop_accuracy");
+    bp_best = std::max(bp_best, bp);
+    absl::StrAppendFormat(&bp_stat, "%sd 20 seed %d backprop %.4f (binomial z %.1f)",
+                          bp_stat.empty() ? "" : "; ", seed, bp, (bp - 0.5) / std::sqrt(0.25 / 2000));
   }
   RunStatus status;
   const Table small = parity_perturbation(s, 5, 1, status);
-  const double bp5 = last(small, "backprop_accuracy");
-  EXPECT_GE(bp5, 0.95);
-  absl::StrAppendFormat(&stat, "; d 5 seed 1 backprop %.4f, gaussian %.4f, cauchy %.4f", bp5,
-                        last(small, "gaussian_accuracy"), last(small, "cauchy_accuracy"));
+  const double g5 = last(small, "gaussian_accuracy");
+  EXPECT_GE(g5, 0.55);
+  absl::StrAppendFormat(&stat, "; d 5 seed 1 gaussian %.4f, cauchy %.4f, backprop %.4f", g5,
+                        last(small, "cauchy_accuracy"), last(small, "backprop_accuracy"));
   RecordProperty("measured", stat);
   record_verdict("X4-PARITY", ClaimState::kVerified, stat);
+  EXPECT_GE(bp_best, 0.6);
+  RecordProperty("refuted", bp_stat);
+  record_verdict("X4-PARITY-BP", ClaimState::kRefuted, bp_stat);
 }
 
 }  // namespace
