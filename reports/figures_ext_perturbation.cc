@@ -112,7 +112,7 @@ Plot x4_flat(const std::vector<Run>& all) {
     if (it == groups.end()) continue;
     const std::string title = std::string(config) == "flat"
                                   ? "flat model u(w^T x + b): exact gradient 0"
-                                  : "smooth model u~(w^T x + b) (E5.2)";
+                                  : "smooth model: the sigmoid-sum loss of E5.2";
     p.panels.push_back(mse_panel(p, it->second, title, &nonfinite, &nonpositive, &clipped));
     most = std::max(most, it->second.size());
     add_runs(p, it->second);
