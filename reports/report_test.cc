@@ -536,6 +536,39 @@ void add_ext_sharing_runs(Fixture& f) {
   f.add_root(f.dir + "/runs/x1", "//reports:fixture_x1", "//experiments/ext_sharing:x1_sharing");
 }
 
+// X4 (the extension on perturbation learners): the flat and smooth step
+// models, parities of 5 and 20 bits, tuples of 1 image and curves at n 16,
+// seeds 1 and 2; on the flat model back-propagation never moves.
+void add_ext_perturbation_runs(Fixture& f) {
+  std::vector<std::pair<std::string, int>> mse, acc;
+  for (const int seed : {1, 2}) {
+    for (const char* c : {"flat", "smooth", "curves_n16"}) mse.push_back({c, seed});
+    for (const char* c : {"parity_d5", "parity_d20", "tuples_k1"}) acc.push_back({c, seed});
+  }
+  write_runs(f.dir + "/runs/x4", "x4_perturbation", mse, [](const std::string& config, int seed) {
+    Table t({"step", "backprop_test_mse", "gaussian_test_mse", "cauchy_test_mse",
+             "target_variance"});
+    const bool flat = config == "flat";
+    for (int step = 0; step <= 1000; step += 250) {
+      const double decay = std::exp(-step / 300.0);
+      t.add_row({double(step), flat ? 0.5 : 0.04 + 0.46 * decay, 0.05 + 0.45 * decay,
+                 0.04 + 0.46 * decay + 0.001 * seed, 0.04});
+    }
+    return t;
+  });
+  write_runs(f.dir + "/runs/x4", "x4_perturbation", acc, [](const std::string& config, int seed) {
+    Table t({"step", "backprop_accuracy", "gaussian_accuracy", "cauchy_accuracy"});
+    const bool learns = config != "parity_d20";
+    for (int step = 0; step <= 1000; step += 250) {
+      const double learned = learns ? 1 - std::exp(-step / 200.0) : 0.0;
+      t.add_row({double(step), 0.5 + 0.5 * learned - 0.01 * seed, 0.5 + 0.3 * learned, 0.5});
+    }
+    return t;
+  });
+  f.add_root(f.dir + "/runs/x4", "//reports:fixture_x4",
+             "//experiments/ext_perturbation:x4_perturbation");
+}
+
 Fixture make_fixture(const std::string& name) {
   Fixture f;
   f.dir = absl::StrCat(std::getenv("TEST_TMPDIR"), "/", name);
@@ -596,6 +629,7 @@ Fixture make_fixture(const std::string& name) {
   add_section5_runs(f);
   add_ext_sharing_runs(f);
   add_ext_gating_runs(f);
+  add_ext_perturbation_runs(f);
   f.add_verdict("e21_test", kGtestOldPass, 0);
   f.add_verdict("t1_test", kGtest112Pass, 0);
   f.add_verdict("c22_test", kGtestFail, 1);
@@ -1922,6 +1956,82 @@ TEST(Paper, ExtSharingTextHasItsClaimsAndPlacesItsFigures) {
   EXPECT_FALSE(case_selected(text.claims.at("X1").cases,
                              "X1.WithoutSharingTheMidFrequencyIsLearnedAnyway"));
   EXPECT_EQ(text.placed, (std::vector<std::string>{"x1_bands", "x1_mse"}));
+}
+
+TEST(Report, RefusesAnX4FigureWithoutRunsNamingTheExperiment) {
+  Fixture f = make_fixture("nofigure_x4");
+  f.drop_root("//reports:fixture_x4");
+  try {
+    generate(f.options());
+    ADD_FAILURE() << "generated without the runs";
+  } catch (const BadInput& e) {
+    EXPECT_TRUE(absl::StrContains(e.what(), "no results for claim x4_perturbation")) << e.what();
+    EXPECT_TRUE(absl::StrContains(e.what(), "//experiments/ext_perturbation:x4_perturbation"))
+        << e.what();
+  }
+  EXPECT_FALSE(fs::exists(f.out));
+}
+
+TEST(Report, DrawsTheX4Figures) {
+  const Fixture f = make_fixture("x4");
+  generate(f.options());
+  const std::string html = slurp(f.out + "/index.html");
+  const std::string flat = slurp(f.out + "/figures/data/x4_flat.gp");
+  // The flat and the smooth model side by side, three learners and the best
+  // constant in each.
+  EXPECT_TRUE(absl::StrContains(flat, "set multiplot layout 1,2"));
+  EXPECT_EQ(occurrences(flat, "title 'Cauchy-sized perturbations'"), 2);
+  EXPECT_EQ(occurrences(flat, "title 'best constant'"), 2);
+  // Back-propagation on the flat model, seeds 1 and 2: 0.5 at every step.
+  EXPECT_TRUE(absl::StrContains(slurp(f.out + "/figures/data/x4_flat.dat"), "\n1000 0.5 0.5 0.5 2\n"));
+  const std::string families = slurp(f.out + "/figures/data/x4_families.gp");
+  // parity_d5, parity_d20 (natural order), tuples_k1, curves_n16.
+  EXPECT_TRUE(absl::StrContains(families, "set multiplot layout 2,3"));
+  const std::size_t d5 = families.find("parities of d = 5 bits"),
+                    d20 = families.find("parities of d = 20 bits"),
+                    k1 = families.find("tuples of k = 1"), n16 = families.find("n = 16");
+  ASSERT_NE(d5, std::string::npos);
+  ASSERT_NE(n16, std::string::npos);
+  EXPECT_LT(d5, d20);
+  EXPECT_LT(d20, k1);
+  EXPECT_LT(k1, n16);
+  EXPECT_TRUE(absl::StrContains(html, "made by <code>//reports:fixture_x4</code>"));
+}
+
+TEST(Report, RefusesAnX4ConfigNotNamedAfterItsSize) {
+  Fixture f = make_fixture("x4_badname");
+  write_runs(f.dir + "/runs/x4", "x4_perturbation", {{"parity_dx", 1}}, [](const std::string&, int) {
+    Table t({"step", "backprop_accuracy", "gaussian_accuracy", "cauchy_accuracy"});
+    t.add_row({0, 0.5, 0.5, 0.5});
+    return t;
+  });
+  try {
+    generate(f.options());
+    ADD_FAILURE() << "generated with a config not named parity_d<N>";
+  } catch (const BadInput& e) {
+    EXPECT_TRUE(absl::StrContains(e.what(), "parity_d<N>")) << e.what();
+  }
+}
+
+// The text of the extension X4 has its claims, each decided by its own case
+// of the one test, and places its two figures.
+TEST(Paper, ExtPerturbationTextHasItsClaimsAndPlacesItsFigures) {
+  const Text text = read_text("ext_perturbation.md");
+  ASSERT_EQ(text.claims.size(), 4u);
+  for (const char* id : {"X4-FLAT", "X4-FLAT-GAUSS", "X4-PARITY", "X4-PARITY-BP"}) {
+    const Claim& c = text.claims.at(id);
+    EXPECT_EQ(c.kind, "extension") << id;
+    EXPECT_EQ(c.test, "//proofs_checks/ext_perturbation:x4_perturbation_test") << id;
+  }
+  EXPECT_TRUE(case_selected(text.claims.at("X4-PARITY").cases,
+                            "X4.NoPerturbationLearnerEscapesTheParityFailure"));
+  EXPECT_TRUE(case_selected(text.claims.at("X4-PARITY-BP").cases,
+                            "X4.NoPerturbationLearnerEscapesTheParityFailure"));
+  EXPECT_FALSE(case_selected(text.claims.at("X4-FLAT").cases,
+                             "X4.NoPerturbationLearnerEscapesTheParityFailure"));
+  EXPECT_TRUE(case_selected(text.claims.at("X4-FLAT-GAUSS").cases,
+                            "X4.CauchyPerturbationsLearnTheFlatModelWhereTheGradientCannot"));
+  EXPECT_EQ(text.placed, (std::vector<std::string>{"x4_flat", "x4_families"}));
 }
 
 // The text of the extension X2 has its one claim, decided by every case of

@@ -18,24 +18,10 @@ Curve train_curve(Model<XYBatch>& model, const std::string& optimizer, double lr
                   std::function<void(XYBatch&)> draw, Engine& batches, std::int64_t steps,
                   std::int64_t every, const std::function<std::vector<double>()>& metrics,
                   const std::function<void(std::int64_t)>& on_step) {
-  Curve curve;
   Backprop<XYBatch> backprop;
   std::unique_ptr<Optimizer> opt = make_optimizer(optimizer, lr);
-  TrainingRun<XYBatch> run;
-  run.model = &model;
-  run.gradient = &backprop;
-  run.optimizer = opt.get();
-  run.draw = std::move(draw);
-  run.evaluate = [&](const StepLoss& l) {
-    curve.steps.push_back(l.step);
-    curve.values.push_back(metrics());
-    for (const double v : curve.values.back())
-      if (!std::isfinite(v)) return false;
-    return true;
-  };
-  run.engines = {&batches};
-  curve.status = train(run, periodic_loop(steps, every, on_step, {})).status;
-  return curve;
+  return train_source_curve<XYBatch>(model, backprop, *opt, std::move(draw), batches, steps, every,
+                                     metrics, on_step);
 }
 
 Table merge_curves(const std::vector<std::string>& columns, const std::vector<Curve>& curves,

@@ -7,6 +7,7 @@
 #ifndef LIB_TRAIN_CURVES_H_
 #define LIB_TRAIN_CURVES_H_
 
+#include <cmath>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -15,6 +16,7 @@
 
 #include "lib/core/rng.h"
 #include "lib/io/results.h"
+#include "lib/train/loop.h"
 #include "lib/train/mlp.h"
 #include "lib/train/model.h"
 #include "lib/train/optimizer.h"
@@ -30,6 +32,35 @@ struct Curve {
   std::vector<std::vector<double>> values;
   RunStatus status;
 };
+
+// Trains `model` with the steps of `source` (Backprop, or a learner that is
+// not gradient descent: lib/train/perturbation.h) and `optimizer` through
+// the one loop: batches from `draw` (whose random stream is `batches`),
+// `metrics()` recorded at step 0 and every `every` steps; a non-finite
+// metric or loss is a divergence. No checkpoint: the runs that use it are
+// short.
+template <class Batch>
+Curve train_source_curve(Model<Batch>& model, GradientSource<Batch>& source, Optimizer& optimizer,
+                         std::function<void(Batch&)> draw, Engine& batches, std::int64_t steps,
+                         std::int64_t every, const std::function<std::vector<double>()>& metrics,
+                         const std::function<void(std::int64_t)>& on_step) {
+  Curve curve;
+  TrainingRun<Batch> run;
+  run.model = &model;
+  run.gradient = &source;
+  run.optimizer = &optimizer;
+  run.draw = std::move(draw);
+  run.evaluate = [&](const StepLoss& l) {
+    curve.steps.push_back(l.step);
+    curve.values.push_back(metrics());
+    for (const double v : curve.values.back())
+      if (!std::isfinite(v)) return false;
+    return true;
+  };
+  run.engines = {&batches};
+  curve.status = train(run, periodic_loop(steps, every, on_step, {})).status;
+  return curve;
+}
 
 // Trains `model` by back-propagation through the one loop: batches from
 // `draw` (whose random stream is `batches`), `metrics()` recorded at step 0

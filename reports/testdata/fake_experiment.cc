@@ -3,8 +3,9 @@
 // //experiments/sec2_parity:{e2_1_parity,t1_variance,t2_linear_periodic} and
 // //experiments/sec3_decomposition:{e3_1_tuples,e3_1_snr,e3_2_stocks},
 // //experiments/sec4_conditioning:{c4_conditioning,e4_1_encoders},
-// //experiments/sec5_flat:e5_flat, //experiments/ext_sharing:x1_sharing and
-// //experiments/ext_gating:x2_gating
+// //experiments/sec5_flat:e5_flat, //experiments/ext_sharing:x1_sharing,
+// //experiments/ext_gating:x2_gating and
+// //experiments/ext_perturbation:x4_perturbation
 // (--claim picks one; e3_1_tuples also writes e3_1_examples, e4_1_encoders
 // e4_1_curves and e5_flat e5_fit, e5_cost and e5_bias_sweep, as the real
 // binaries do with every run; x2_gating writes every part, memorization with
@@ -42,7 +43,7 @@ int main(int argc, char** argv) {
                                                {"e2_1_parity", "t1_variance", "t2_linear_periodic",
                                                 "e3_1_tuples", "e3_1_snr", "e3_2_stocks",
                                                 "c4_conditioning", "e4_1_encoders", "e5_flat",
-                                                "x1_sharing", "x2_gating"},
+                                                "x1_sharing", "x2_gating", "x4_perturbation"},
                                                "which experiment");
     const auto ds = flags.get_int_list("d", "5", 1, 100, 10, "bits (e2_1_parity)");
     const auto ks = flags.get_int_list("k", "1", 1, 5000, 10,
@@ -139,6 +140,30 @@ int main(int argc, char** argv) {
                            0.15 + 0.75 * std::exp(-s / 200.0) + 0.003 * noise(seed + 1, s)});
         }
         write("fashion", fashion);
+      } else if (claim == "x4_perturbation") {
+        for (const char* config : {"parity_d5", "parity_d20", "tuples_k1", "tuples_k2"}) {
+          const bool learns = config == std::string("parity_d5") || config == std::string("tuples_k1");
+          fgbdl::Table t({"step", "backprop_accuracy", "gaussian_accuracy", "cauchy_accuracy"});
+          for (int step = 0; step <= 2000; step += 100) {
+            const double learned = learns ? 1 - std::exp(-step / 300.0) : 0.0;
+            t.add_row({double(step), std::min(1.0, 0.5 + 0.5 * learned + 0.02 * noise(seed, step)),
+                       std::min(1.0, 0.5 + 0.3 * learned + 0.02 * noise(seed + 1, step)),
+                       0.5 + 0.02 * noise(seed + 2, step)});
+          }
+          write(config, t);
+        }
+        for (const char* config : {"curves_n16", "flat", "smooth"}) {
+          const bool flat = config == std::string("flat");
+          fgbdl::Table t({"step", "backprop_test_mse", "gaussian_test_mse", "cauchy_test_mse",
+                          "target_variance"});
+          for (int s = 0; s <= 2000; s += 100) {
+            const double decay = std::exp(-s / 300.0);
+            t.add_row({double(s), flat ? 0.5 : 0.01 + 0.5 * decay + 1e-3 * noise(seed, s),
+                       0.02 + 0.5 * decay * decay + 1e-3 * noise(seed + 1, s),
+                       0.04 + 0.46 * decay + 1e-3 * noise(seed + 2, s), 0.04});
+          }
+          write(config, t);
+        }
       } else if (claim == "e5_flat") {
         auto u = [](double r) { return std::floor(4 * r) / 4; };
         for (const char* a : {"approx", "e2e", "multiclass", "forward_only"}) {
