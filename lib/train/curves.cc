@@ -17,7 +17,7 @@ std::unique_ptr<Optimizer> make_optimizer(const std::string& name, double lr) {
 Curve train_curve(Model<XYBatch>& model, const std::string& optimizer, double lr,
                   std::function<void(XYBatch&)> draw, Engine& batches, std::int64_t steps,
                   std::int64_t every, const std::function<std::vector<double>()>& metrics,
-                  const std::function<void(std::int64_t)>& on_step) {
+                  const std::function<void(std::int64_t)>& on_step, std::size_t checked) {
   Curve curve;
   Backprop<XYBatch> backprop;
   std::unique_ptr<Optimizer> opt = make_optimizer(optimizer, lr);
@@ -29,8 +29,9 @@ Curve train_curve(Model<XYBatch>& model, const std::string& optimizer, double lr
   run.evaluate = [&](const StepLoss& l) {
     curve.steps.push_back(l.step);
     curve.values.push_back(metrics());
-    for (const double v : curve.values.back())
-      if (!std::isfinite(v)) return false;
+    const std::vector<double>& v = curve.values.back();
+    for (std::size_t i = 0; i < v.size() && i < checked; ++i)
+      if (!std::isfinite(v[i])) return false;
     return true;
   };
   run.engines = {&batches};

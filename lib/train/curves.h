@@ -7,6 +7,7 @@
 #ifndef LIB_TRAIN_CURVES_H_
 #define LIB_TRAIN_CURVES_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -33,11 +34,14 @@ struct Curve {
 
 // Trains `model` by back-propagation through the one loop: batches from
 // `draw` (whose random stream is `batches`), `metrics()` recorded at step 0
-// and every `every` steps; a non-finite metric or loss is a divergence.
+// and every `every` steps; a non-finite loss, or a non-finite value among the
+// first `checked` metrics, is a divergence (metrics after them may be NaN
+// where they are undefined, as X3's alignment angle at a zero gradient).
 Curve train_curve(Model<XYBatch>& model, const std::string& optimizer, double lr,
                   std::function<void(XYBatch&)> draw, Engine& batches, std::int64_t steps,
                   std::int64_t every, const std::function<std::vector<double>()>& metrics,
-                  const std::function<void(std::int64_t)>& on_step);
+                  const std::function<void(std::int64_t)>& on_step,
+                  std::size_t checked = static_cast<std::size_t>(-1));
 
 // One row per evaluation (every curve follows one schedule): the step, each
 // curve's metrics in order, then the constants. A run in which a learner
