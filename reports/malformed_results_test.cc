@@ -177,6 +177,9 @@ Fixture make_fixture() {
                 [](double s) { return std::vector<double>{0.1 / s, 0.2 / s, 0.3}; })},
          {"fashion", curve({"step", "relu_test_error", "galu_test_error"}, 3,
                            [](double s) { return std::vector<double>{0.2 / s, 0.25 / s}; })}});
+  f.add("x3", "//reports:m_x3", "x3_feedback",
+        {{"parity_d5", curve({"step", "bp_accuracy", "fa_accuracy", "fa_angle_deg"}, 3,
+                             [](double s) { return std::vector<double>{0.5 + 0.1 * s, 0.5 + 0.05 * s, 80 - s}; })}});
   f.add("x1", "//reports:m_x1", "x1_sharing",
         {{"mixed", curve({"step", "shared_mse", "shared_low", "shared_mid", "shared_high",
                           "unshared_mse", "unshared_low", "unshared_mid", "unshared_high",
@@ -224,7 +227,7 @@ TEST(MalformedResults, AcceptsTheUncorruptedInputs) {
   EXPECT_FALSE(o.refused) << o.message;
   EXPECT_TRUE(absl::StrContains(o.message, "gnuplot")) << o.message;  // got to drawing
   EXPECT_FALSE(fs::exists(f.out));
-  EXPECT_EQ(f.files.size(), 2u * 24);
+  EXPECT_EQ(f.files.size(), 2u * 25);
 }
 
 // Corruptions (the names RC_CLASSIFY counts).
