@@ -536,6 +536,35 @@ void add_ext_sharing_runs(Fixture& f) {
   f.add_root(f.dir + "/runs/x1", "//reports:fixture_x1", "//experiments/ext_sharing:x1_sharing");
 }
 
+// X3 (the extension on feedback alignment): one configuration per family,
+// seeds 1 and 2; back-propagation and feedback alignment learn every one but
+// tuples_k2; the angle falls from 90 degrees where they learn, and is NaN at
+// parity_d5's last step (a hinge loss of 0 on the probe).
+void add_ext_feedback_runs(Fixture& f) {
+  std::vector<std::pair<std::string, int>> runs;
+  for (const char* config : {"step_d100", "parity_d5", "tuples_k2", "curves_n25"})
+    for (const int seed : {1, 2}) runs.push_back({config, seed});
+  write_runs(f.dir + "/runs/x3", "x3_feedback", runs, [](const std::string& config, int seed) {
+    const bool accuracy = absl::StartsWith(config, "parity") || absl::StartsWith(config, "tuples");
+    const bool learns = config != "tuples_k2";
+    Table t = accuracy ? Table({"step", "bp_accuracy", "fa_accuracy", "fa_angle_deg"})
+                       : Table({"step", "bp_test_mse", "fa_test_mse", "fa_angle_deg",
+                                "target_variance"});
+    for (int step = 0; step <= 1000; step += 250) {
+      const double learned = learns ? 1 - std::exp(-step / 250.0) : 0.0;
+      const double angle = config == "parity_d5" && step == 1000 ? NAN : 90 - 40 * learned + seed;
+      if (accuracy)
+        t.add_row({double(step), 0.5 + 0.5 * learned, 0.5 + 0.4 * learned + 0.001 * seed, angle});
+      else
+        t.add_row({double(step), 0.04 - 0.035 * learned, 0.04 - 0.03 * learned + 0.001 * seed,
+                   angle, 0.04});
+    }
+    return t;
+  });
+  f.add_root(f.dir + "/runs/x3", "//reports:fixture_x3",
+             "//experiments/ext_feedback:x3_feedback");
+}
+
 // X4 (the extension on perturbation learners): the flat and smooth step
 // models, parities of 5 and 20 bits, tuples of 1 image and curves at n 16,
 // seeds 1 and 2; on the flat model back-propagation never moves.
@@ -629,6 +658,7 @@ Fixture make_fixture(const std::string& name) {
   add_section5_runs(f);
   add_ext_sharing_runs(f);
   add_ext_gating_runs(f);
+  add_ext_feedback_runs(f);
   add_ext_perturbation_runs(f);
   f.add_verdict("e21_test", kGtestOldPass, 0);
   f.add_verdict("t1_test", kGtest112Pass, 0);
@@ -2050,6 +2080,63 @@ TEST(Paper, ExtGatingTextHasItsClaimAndPlacesItsFigures) {
   EXPECT_EQ(text.placed, figures);
   EXPECT_TRUE(case_selected(x2.cases, "X2.OnFashionMnistGalu0TrailsTheReluNetwork"));
   EXPECT_TRUE(discrepancies_of(text.doc).empty());
+}
+
+TEST(Report, RefusesAnX3FigureWithoutRunsNamingTheExperiment) {
+  Fixture f = make_fixture("nofigure_x3");
+  f.drop_root("//reports:fixture_x3");
+  try {
+    generate(f.options());
+    ADD_FAILURE() << "generated without the runs";
+  } catch (const BadInput& e) {
+    EXPECT_TRUE(absl::StrContains(e.what(), "no results for claim x3_feedback")) << e.what();
+    EXPECT_TRUE(absl::StrContains(e.what(), "//experiments/ext_feedback:x3_feedback")) << e.what();
+  }
+  EXPECT_FALSE(fs::exists(f.out));
+}
+
+TEST(Report, DrawsTheX3Figures) {
+  const Fixture f = make_fixture("x3");
+  generate(f.options());
+  const std::string html = slurp(f.out + "/index.html");
+  const std::string error = slurp(f.out + "/figures/data/x3_error.gp");
+  // A panel per configuration, in family order (parity, tuples, curves,
+  // step), back-propagation and feedback alignment in each.
+  EXPECT_TRUE(absl::StrContains(error, "set multiplot layout 2,3"));
+  const std::size_t parity = error.find("set title 'parity of d = 5"),
+                    tuples = error.find("set title 'line-image tuples, k = 2"),
+                    curves = error.find("set title 'curves to their encoding, n = 25"),
+                    step = error.find("set title 'step target, d = 100");
+  ASSERT_NE(step, std::string::npos);
+  EXPECT_LT(parity, tuples);
+  EXPECT_LT(tuples, curves);
+  EXPECT_LT(curves, step);
+  EXPECT_EQ(occurrences(error, "title 'feedback alignment'"), 4);
+  // The angle: one curve per configuration; parity_d5's NaN at step 1000 is
+  // left out and noted.
+  const std::string angle = slurp(f.out + "/figures/data/x3_angle.gp");
+  for (const char* config : {"parity_d5", "tuples_k2", "curves_n25", "step_d100"})
+    EXPECT_TRUE(absl::StrContains(angle, absl::StrCat("title '", config, "'"))) << config;
+  EXPECT_TRUE(absl::StrContains(html, "made by <code>//reports:fixture_x3</code>"));
+}
+
+// The text of the extension X3 has its four claims, decided by the cases of
+// the one test that bear on them, and places its two figures.
+TEST(Paper, ExtFeedbackTextHasItsClaimsAndPlacesItsFigures) {
+  const Text text = read_text("ext_feedback.md");
+  ASSERT_EQ(text.claims.size(), 4u);
+  for (const char* id : {"X3", "X3-LEARN", "X3-SLOWER", "X3-ANGLE"}) {
+    const Claim& c = text.claims.at(id);
+    EXPECT_EQ(c.kind, "extension") << id;
+    EXPECT_EQ(c.test, "//proofs_checks/ext_feedback:x3_feedback_test") << id;
+  }
+  EXPECT_TRUE(case_selected(text.claims.at("X3").cases,
+                            "X3.TuplesOfTwoImagesBothLearnersStayAtChance"));
+  EXPECT_FALSE(case_selected(text.claims.at("X3-LEARN").cases,
+                             "X3.TuplesOfTwoImagesBothLearnersStayAtChance"));
+  EXPECT_TRUE(case_selected(text.claims.at("X3-LEARN").cases,
+                            "X3.CurvesFeedbackAlignmentLearnsPartOfTheEncoding"));
+  EXPECT_EQ(text.placed, (std::vector<std::string>{"x3_error", "x3_angle"}));
 }
 
 // Together the texts (every paper/*.md) place every figure once.

@@ -17,11 +17,11 @@ std::unique_ptr<Optimizer> make_optimizer(const std::string& name, double lr) {
 Curve train_curve(Model<XYBatch>& model, const std::string& optimizer, double lr,
                   std::function<void(XYBatch&)> draw, Engine& batches, std::int64_t steps,
                   std::int64_t every, const std::function<std::vector<double>()>& metrics,
-                  const std::function<void(std::int64_t)>& on_step) {
+                  const std::function<void(std::int64_t)>& on_step, std::size_t checked) {
   Backprop<XYBatch> backprop;
   std::unique_ptr<Optimizer> opt = make_optimizer(optimizer, lr);
   return train_source_curve<XYBatch>(model, backprop, *opt, std::move(draw), batches, steps, every,
-                                     metrics, on_step);
+                                     metrics, on_step, checked);
 }
 
 Table merge_curves(const std::vector<std::string>& columns, const std::vector<Curve>& curves,

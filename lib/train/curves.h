@@ -8,6 +8,7 @@
 #define LIB_TRAIN_CURVES_H_
 
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -36,14 +37,17 @@ struct Curve {
 // Trains `model` with the steps of `source` (Backprop, or a learner that is
 // not gradient descent: lib/train/perturbation.h) and `optimizer` through
 // the one loop: batches from `draw` (whose random stream is `batches`),
-// `metrics()` recorded at step 0 and every `every` steps; a non-finite
-// metric or loss is a divergence. No checkpoint: the runs that use it are
-// short.
+// `metrics()` recorded at step 0 and every `every` steps; a non-finite loss,
+// or a non-finite value among the first `checked` metrics, is a divergence
+// (metrics after them may be NaN where they are undefined, as X3's
+// alignment angle at a zero gradient). No checkpoint: the runs that use it
+// are short.
 template <class Batch>
 Curve train_source_curve(Model<Batch>& model, GradientSource<Batch>& source, Optimizer& optimizer,
                          std::function<void(Batch&)> draw, Engine& batches, std::int64_t steps,
                          std::int64_t every, const std::function<std::vector<double>()>& metrics,
-                         const std::function<void(std::int64_t)>& on_step) {
+                         const std::function<void(std::int64_t)>& on_step,
+                         std::size_t checked = static_cast<std::size_t>(-1)) {
   Curve curve;
   TrainingRun<Batch> run;
   run.model = &model;
@@ -53,8 +57,9 @@ Curve train_source_curve(Model<Batch>& model, GradientSource<Batch>& source, Opt
   run.evaluate = [&](const StepLoss& l) {
     curve.steps.push_back(l.step);
     curve.values.push_back(metrics());
-    for (const double v : curve.values.back())
-      if (!std::isfinite(v)) return false;
+    const std::vector<double>& v = curve.values.back();
+    for (std::size_t i = 0; i < v.size() && i < checked; ++i)
+      if (!std::isfinite(v[i])) return false;
     return true;
   };
   run.engines = {&batches};
@@ -62,13 +67,12 @@ Curve train_source_curve(Model<Batch>& model, GradientSource<Batch>& source, Opt
   return curve;
 }
 
-// Trains `model` by back-propagation through the one loop: batches from
-// `draw` (whose random stream is `batches`), `metrics()` recorded at step 0
-// and every `every` steps; a non-finite metric or loss is a divergence.
+// train_source_curve with back-propagation and make_optimizer(optimizer, lr).
 Curve train_curve(Model<XYBatch>& model, const std::string& optimizer, double lr,
                   std::function<void(XYBatch&)> draw, Engine& batches, std::int64_t steps,
                   std::int64_t every, const std::function<std::vector<double>()>& metrics,
-                  const std::function<void(std::int64_t)>& on_step);
+                  const std::function<void(std::int64_t)>& on_step,
+                  std::size_t checked = static_cast<std::size_t>(-1));
 
 // One row per evaluation (every curve follows one schedule): the step, each
 // curve's metrics in order, then the constants. A run in which a learner

@@ -1,5 +1,7 @@
 #include "lib/train/mlp.h"
 
+#include <algorithm>
+#include <cmath>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -70,7 +72,7 @@ void Mlp::backward(const Matrix& x) {
   for (std::size_t l = layers_.size(); l-- > 0;) {
     dense_backward(layers_[l], l == 0 ? x : activation(l - 1), dz_[l]);
     if (l == 0) break;
-    dense_backward_input(layers_[l].W, dz_[l], da_[l - 1]);
+    dense_backward_input(feedback_.empty() ? layers_[l].W : feedback_[l], dz_[l], da_[l - 1]);
     if (relu_after_[l - 1]) {
       relu_backward(z_[l - 1], da_[l - 1], dz_[l - 1]);
     } else {
@@ -91,5 +93,54 @@ std::vector<Parameter> dense_parameters(std::vector<Dense<float>>& layers) {
 }
 
 std::vector<Parameter> Mlp::parameters() { return dense_parameters(layers_); }
+
+void Mlp::set_feedback(std::vector<Matrix> B) {
+  if (!B.empty()) {
+    if (B.size() != layers_.size())
+      throw std::invalid_argument("Mlp::set_feedback: one matrix per layer");
+    for (std::size_t l = 1; l < layers_.size(); ++l)
+      if (B[l].shape() != layers_[l].W.shape())
+        throw std::invalid_argument("Mlp::set_feedback: B_l must have W_l's shape");
+  }
+  feedback_ = std::move(B);
+}
+
+std::vector<Matrix> draw_feedback(const Mlp& mlp, Engine& rng) {
+  std::vector<Matrix> B(mlp.layers().size());
+  for (std::size_t l = 1; l < B.size(); ++l) {
+    const Matrix& W = mlp.layers()[l].W;
+    B[l] = dense_init<float>(W.shape(0), W.shape(1), rng).W;
+  }
+  return B;
+}
+
+double feedback_angle_deg(const Mlp& net, const XYBatch& b, MlpModel::LossFn loss) {
+  const std::size_t L = net.layers().size();
+  if (L < 2) return NAN;
+  Mlp fa = net, bp = net;
+  bp.set_feedback({});
+  for (Mlp* m : {&fa, &bp}) {
+    loss(m->forward(b.x), b.y, m->doutput());
+    m->backward(b.x);
+  }
+  double uv = 0, uu = 0, vv = 0;
+  for (std::size_t l = 0; l + 1 < L; ++l) {
+    const Dense<float>& u = fa.layers()[l];
+    const Dense<float>& v = bp.layers()[l];
+    for (std::size_t i = 0; i < u.dW.size(); ++i) {
+      uv += double(u.dW.data()[i]) * v.dW.data()[i];
+      uu += double(u.dW.data()[i]) * u.dW.data()[i];
+      vv += double(v.dW.data()[i]) * v.dW.data()[i];
+    }
+    for (std::size_t i = 0; i < u.db.size(); ++i) {
+      uv += double(u.db.data()[i]) * v.db.data()[i];
+      uu += double(u.db.data()[i]) * u.db.data()[i];
+      vv += double(v.db.data()[i]) * v.db.data()[i];
+    }
+  }
+  if (uu == 0 || vv == 0) return NAN;
+  const double c = std::max(-1.0, std::min(1.0, uv / std::sqrt(uu * vv)));
+  return std::acos(c) * 180.0 / M_PI;
+}
 
 }  // namespace fgbdl

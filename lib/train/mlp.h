@@ -11,6 +11,16 @@
 //
 // Shapes (B = batch): x [B, widths[0]], z_l and a_l [B, widths[l + 1]],
 // output and doutput [B, widths.back()].
+//
+// Feedback alignment (Lillicrap, Cownden, Tweed, Akerman 2016, "Random
+// synaptic feedback weights support error backpropagation for deep
+// learning", Nature Communications 7:13276; the package's X3,
+// paper/ext_feedback.md): with feedback matrices set, backward() sends the
+// error from layer l down to layer l - 1 through a fixed matrix B_l of W_l's
+// shape instead of W_l itself, da_{l-1} = dz_l B_l^T; every layer's dW_l =
+// a_{l-1}^T dz_l and db_l are computed from that error as in
+// back-propagation. The top layer's gradient is therefore exact, the layers
+// below follow the feedback-aligned signal.
 #ifndef LIB_TRAIN_MLP_H_
 #define LIB_TRAIN_MLP_H_
 
@@ -51,6 +61,13 @@ class Mlp {
   // stack that sits on top of other layers (lib/train/patch_net.h).
   void input_gradient(Matrix& dx) const;
 
+  // Feedback alignment: B[l] (W_l's shape, [widths[l], widths[l + 1]]) for
+  // every layer l >= 1 carries the error to layer l - 1 in backward();
+  // B[0] is never used and may be empty. An empty list restores
+  // back-propagation. Throws std::invalid_argument on a shape mismatch.
+  void set_feedback(std::vector<Matrix> B);
+  const std::vector<Matrix>& feedback() const { return feedback_; }
+
   // W1, b1, W2, b2, ... (numbered from 1, input side first).
   std::vector<Parameter> parameters();
   std::vector<Dense<float>>& layers() { return layers_; }
@@ -63,7 +80,13 @@ class Mlp {
   std::vector<Dense<float>> layers_;
   std::vector<bool> relu_after_;
   std::vector<Matrix> z_, a_, dz_, da_;
+  std::vector<Matrix> feedback_;  // empty: back-propagation
 };
+
+// Fixed random feedback matrices for `mlp` (B[0] empty): B_l drawn as a fresh
+// W_l of lib/nn/dense.h (normal(0, 1/fan_in) truncated at 2 std), layer by
+// layer from `rng`, in row-major order.
+std::vector<Matrix> draw_feedback(const Mlp& mlp, Engine& rng);
 
 // A batch of inputs x [B, in] with targets y [B, out].
 struct XYBatch {
@@ -103,6 +126,14 @@ class NetworkModel final : public Model<XYBatch> {
 };
 
 using MlpModel = NetworkModel<Mlp>;
+
+// The angle in degrees between the update feedback alignment gives `net`
+// (with its feedback matrices) on batch b and the exact gradient of `loss`
+// there (back-propagation), over the parameters below the top layer (W_1,
+// b_1, ..., W_{L-1}, b_{L-1}: the top layer's two are equal), flattened into
+// one vector each: acos(u.v / (|u| |v|)) in float64. NaN when either is zero
+// or the net has one layer. The source's measure of alignment (its Figure 2).
+double feedback_angle_deg(const Mlp& net, const XYBatch& b, MlpModel::LossFn loss);
 
 }  // namespace fgbdl
 

@@ -12,8 +12,10 @@
 //
 // A GradientSource fills the gradient buffers for a step. Backprop asks the
 // model for its exact gradient; learners that are not gradient descent
-// (perturbation estimates, noisy or feedback-aligned gradients) are other
-// sources over the same models.
+// (perturbation estimates, noisy gradients) are other sources over the same
+// models. Feedback alignment (X3) is instead a mode of the MLP (mlp.h:
+// set_feedback), whose loss_and_gradient then writes the feedback-aligned
+// update: it needs the network's own backward pass, not only its loss.
 #ifndef LIB_TRAIN_MODEL_H_
 #define LIB_TRAIN_MODEL_H_
 

@@ -4,12 +4,12 @@
 // //experiments/sec3_decomposition:{e3_1_tuples,e3_1_snr,e3_2_stocks},
 // //experiments/sec4_conditioning:{c4_conditioning,e4_1_encoders},
 // //experiments/sec5_flat:e5_flat, //experiments/ext_sharing:x1_sharing,
-// //experiments/ext_gating:x2_gating and
-// //experiments/ext_perturbation:x4_perturbation
+// //experiments/ext_gating:x2_gating, //experiments/ext_feedback:x3_feedback
+// and //experiments/ext_perturbation:x4_perturbation
 // (--claim picks one; e3_1_tuples also writes e3_1_examples, e4_1_encoders
 // e4_1_curves and e5_flat e5_fit, e5_cost and e5_bias_sweep, as the real
 // binaries do with every run; x2_gating writes every part, memorization with
-// both optimizers), made-up numbers, no training. Not a result of the
+// both optimizers; x3_feedback every family), made-up numbers, no training. Not a result of the
 // package.
 #include <algorithm>
 #include <cmath>
@@ -43,7 +43,8 @@ int main(int argc, char** argv) {
                                                {"e2_1_parity", "t1_variance", "t2_linear_periodic",
                                                 "e3_1_tuples", "e3_1_snr", "e3_2_stocks",
                                                 "c4_conditioning", "e4_1_encoders", "e5_flat",
-                                                "x1_sharing", "x2_gating", "x4_perturbation"},
+                                                "x1_sharing", "x2_gating", "x3_feedback",
+                                                "x4_perturbation"},
                                                "which experiment");
     const auto ds = flags.get_int_list("d", "5", 1, 100, 10, "bits (e2_1_parity)");
     const auto ks = flags.get_int_list("k", "1", 1, 5000, 10,
@@ -66,7 +67,28 @@ int main(int argc, char** argv) {
       auto write = [&](const std::string& config, const fgbdl::Table& t) {
         write_as(claim, config, t);
       };
-      if (claim == "x1_sharing") {
+      if (claim == "x3_feedback") {
+        for (const char* config : {"parity_d5", "parity_d10", "tuples_k1", "tuples_k2"}) {
+          const bool learns = config != std::string("tuples_k2");
+          fgbdl::Table t({"step", "bp_accuracy", "fa_accuracy", "fa_angle_deg"});
+          for (int step = 0; step <= 2000; step += 100) {
+            const double learned = learns ? 1 - std::exp(-step / 300.0) : 0.0;
+            t.add_row({double(step), std::min(1.0, 0.5 + 0.5 * learned + 0.02 * noise(seed, step)),
+                       std::min(1.0, 0.5 + 0.45 * learned + 0.02 * noise(seed + 1, step)),
+                       90 - 40 * learned + noise(seed + 2, step)});
+          }
+          write(config, t);
+        }
+        for (const char* config : {"curves_n25", "step_d100"}) {
+          fgbdl::Table t({"step", "bp_test_mse", "fa_test_mse", "fa_angle_deg", "target_variance"});
+          for (int s = 0; s <= 1000; s += 100) {
+            const double e = std::exp(-s / 100.0);
+            t.add_row({double(s), 0.002 + 0.04 * e + 1e-4 * noise(seed, s),
+                       0.01 + 0.04 * e + 1e-4 * noise(seed + 1, s), 90 - 20 * (1 - e), 0.04});
+          }
+          write(config, t);
+        }
+      } else if (claim == "x1_sharing") {
         for (const char* target : {"mixed", "no_low", "high_only"}) {
           const bool learns = target == std::string("mixed");
           fgbdl::Table t({"step", "shared_mse", "shared_low", "shared_mid", "shared_high",
