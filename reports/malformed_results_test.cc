@@ -177,6 +177,10 @@ Fixture make_fixture() {
                 [](double s) { return std::vector<double>{0.1 / s, 0.2 / s, 0.3}; })},
          {"fashion", curve({"step", "relu_test_error", "galu_test_error"}, 3,
                            [](double s) { return std::vector<double>{0.2 / s, 0.25 / s}; })}});
+  f.add("x5", "//reports:m_x5", "x5_noisy_gd",
+        {{"parity_tau1e-1", curve({"step", "accuracy", "loss", "tau"}, 3, [](double s) {
+            return std::vector<double>{0.5 + 0.01 * s, 1 - 0.01 * s, 0.1};
+          })}});
   f.add("x1", "//reports:m_x1", "x1_sharing",
         {{"mixed", curve({"step", "shared_mse", "shared_low", "shared_mid", "shared_high",
                           "unshared_mse", "unshared_low", "unshared_mid", "unshared_high",
@@ -224,7 +228,7 @@ TEST(MalformedResults, AcceptsTheUncorruptedInputs) {
   EXPECT_FALSE(o.refused) << o.message;
   EXPECT_TRUE(absl::StrContains(o.message, "gnuplot")) << o.message;  // got to drawing
   EXPECT_FALSE(fs::exists(f.out));
-  EXPECT_EQ(f.files.size(), 2u * 24);
+  EXPECT_EQ(f.files.size(), 2u * 25);
 }
 
 // Corruptions (the names RC_CLASSIFY counts).
