@@ -52,8 +52,8 @@ Accuracy run(int degree, double tau, std::uint64_t seed) {
 }
 
 // X5-ZERO. Without noise the parity of 6 of the 20 bits is learned: final
-// held-out accuracy at least 0.9 on every seed (measured MEAS_ZERO over seeds
-// 1..8).
+// held-out accuracy at least 0.9 on every seed (measured 0.9583 to 1.0000 over
+// seeds 1..8).
 TEST(X5, WithoutNoiseTheParityIsLearned) {
   std::string stat;
   for (std::uint64_t seed = 1; seed <= kSeeds; ++seed) {
@@ -72,9 +72,10 @@ TEST(X5, WithoutNoiseTheParityIsLearned) {
 // corrected statement, checked: at tau* the parity's fate depends on the
 // seed; on seeds 1 and 2 its accuracy never exceeds 0.56 at any evaluation
 // (at chance the accuracy on 4096 samples has standard deviation 0.0078:
-// 0.56 is 7.7 of them; measured MEAS_STAR_CHANCE), on seed 3 it reaches 0.95;
-// the single bit ends at 0.95 or more on every seed (measured MEAS_STAR_BIT
-// over seeds 1..8).
+// 0.56 is 7.7 of them; measured 0.5002 to 0.5195 on the 6 of seeds 1..8 where
+// the parity stays at chance; seed 5 ends at 0.777 and rising), on seed 3 it reaches 0.95;
+// the single bit ends at 0.95 or more on every seed (measured 0.9978 to
+// 0.9998 over seeds 1..8).
 TEST(X5, AtTauStarTheParityIsLearnedOnSomeSeedsAndNotOnOthers) {
   std::string stat;
   for (std::uint64_t seed = 1; seed <= kSeeds; ++seed) {
@@ -99,13 +100,17 @@ TEST(X5, AtTauStarTheParityIsLearnedOnSomeSeedsAndNotOnOthers) {
 // parity stays at chance at tau* = 0.1 (best 0.5195) but at 3 tau* = 0.3 it
 // ends at 0.7495 and rising: the noise's random walk inflates the weights
 // (the training hinge loss climbs to 7 by step 2000), and with them the
-// gradient's signal, while the noise's scale stays tau. Checked: best at
-// tau* at most 0.56, final at 0.3 at least 0.7.
+// gradient's signal, while the noise's scale stays tau. One deterministic
+// run each, an exact counterexample (no margin over seeds needed); the event
+// depends on the noise's realization: with tau = 3 * 0.1, whose bits differ
+// from 0.3 and so seed another noise stream, the same seed stays at chance
+// (final 0.503). Checked:
+// best at tau* at most 0.56, final at 0.3 at least 0.7.
 TEST(X5, MoreNoiseCanLetTheParityBeLearned) {
-  const Accuracy star = run(6, kTauStar, 1), triple = run(6, 3 * kTauStar, 1);
+  const Accuracy star = run(6, kTauStar, 1), triple = run(6, 0.3, 1);
   const std::string stat = absl::StrFormat(
       "seed 1: parity best accuracy %.4f at tau %g, final accuracy %.4f at tau %g", star.best,
-      kTauStar, triple.final_accuracy, 3 * kTauStar);
+      kTauStar, triple.final_accuracy, 0.3);
   EXPECT_LE(star.best, 0.56);
   EXPECT_GE(triple.final_accuracy, 0.7);
   RecordProperty("measured", stat);
@@ -113,15 +118,36 @@ TEST(X5, MoreNoiseCanLetTheParityBeLearned) {
   record_verdict("X5", ClaimState::kRefuted, stat);
 }
 
-// X5-BIT. The single bit is learned under noise ten times tau*: at tau = 1
-// it ends at 0.95 or more on every seed (measured MEAS_BIT10 over seeds
-// 1..8).
-TEST(X5, TheSingleBitIsStillLearnedAtTenTimesTauStar) {
+// X5-HIGH, the corrected statement: from tau = 1 = 10 tau* on, parity
+// learning stops within the step budget while the single bit is still
+// learned. At tau = 1 the parity's held-out accuracy never exceeds 0.56 at
+// any evaluation on any seed (measured 0.4985 to 0.5186 over seeds 1..8) and
+// the single bit ends at 0.95 or more (measured 0.9980 to 0.9993).
+TEST(X5, AtTenTimesTauStarTheParityStaysAtChanceWhileTheSingleBitIsLearned) {
   std::string stat;
   for (std::uint64_t seed = 1; seed <= kSeeds; ++seed) {
-    const Accuracy bit = run(1, 10 * kTauStar, seed);
+    const Accuracy parity = run(6, 1.0, seed), bit = run(1, 1.0, seed);
+    absl::StrAppendFormat(&stat,
+                          "%sseed %d: at tau %g parity best accuracy %.4f (final %.4f), single "
+                          "bit final %.4f",
+                          seed == 1 ? "" : "; ", seed, 1.0, parity.best,
+                          parity.final_accuracy, bit.final_accuracy);
+    EXPECT_LE(parity.best, 0.56) << "seed " << seed;
+    EXPECT_GE(bit.final_accuracy, 0.95) << "seed " << seed;
+  }
+  RecordProperty("measured", stat);
+  record_verdict("X5-HIGH", ClaimState::kVerified, stat);
+}
+
+// X5-BIT. The single bit is learned even at the grid's largest noise,
+// tau = 10 = 100 tau*: final accuracy 0.95 or more on every seed (measured
+// 0.9971 to 0.9993 over seeds 1..8).
+TEST(X5, TheSingleBitIsStillLearnedAtAHundredTimesTauStar) {
+  std::string stat;
+  for (std::uint64_t seed = 1; seed <= kSeeds; ++seed) {
+    const Accuracy bit = run(1, 10.0, seed);
     absl::StrAppendFormat(&stat, "%sseed %d: single bit at tau %g, final accuracy %.4f",
-                          seed == 1 ? "" : "; ", seed, 10 * kTauStar, bit.final_accuracy);
+                          seed == 1 ? "" : "; ", seed, 10.0, bit.final_accuracy);
     EXPECT_GE(bit.final_accuracy, 0.95) << "seed " << seed;
   }
   RecordProperty("measured", stat);
