@@ -187,6 +187,10 @@ Fixture make_fixture() {
   f.add("x3", "//reports:m_x3", "x3_feedback",
         {{"parity_d5", curve({"step", "bp_accuracy", "fa_accuracy", "fa_angle_deg"}, 3,
                              [](double s) { return std::vector<double>{0.5 + 0.1 * s, 0.5 + 0.05 * s, 80 - s}; })}});
+  f.add("x5", "//reports:m_x5", "x5_noisy_gd",
+        {{"parity_tau1e-1", curve({"step", "accuracy", "loss", "tau"}, 3, [](double s) {
+            return std::vector<double>{0.5 + 0.01 * s, 1 - 0.01 * s, 0.1};
+          })}});
   f.add("x1", "//reports:m_x1", "x1_sharing",
         {{"mixed", curve({"step", "shared_mse", "shared_low", "shared_mid", "shared_high",
                           "unshared_mse", "unshared_low", "unshared_mid", "unshared_high",
@@ -234,7 +238,7 @@ TEST(MalformedResults, AcceptsTheUncorruptedInputs) {
   EXPECT_FALSE(o.refused) << o.message;
   EXPECT_TRUE(absl::StrContains(o.message, "gnuplot")) << o.message;  // got to drawing
   EXPECT_FALSE(fs::exists(f.out));
-  EXPECT_EQ(f.files.size(), 2u * 27);
+  EXPECT_EQ(f.files.size(), 2u * 28);
 }
 
 // Corruptions (the names RC_CLASSIFY counts).

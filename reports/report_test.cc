@@ -598,6 +598,28 @@ void add_ext_perturbation_runs(Fixture& f) {
              "//experiments/ext_perturbation:x4_perturbation");
 }
 
+// X5 (the extension on noisy gradient descent): the parity and the single
+// bit at tau 0, 1e-2, 1e-1 and 1, seeds 1 and 2; the parity learned up to
+// 1e-2, the bit at every tau.
+void add_ext_noise_runs(Fixture& f) {
+  std::vector<std::pair<std::string, int>> runs;
+  for (const char* target : {"parity", "bit"})
+    for (const char* tau : {"0", "1e-2", "1e-1", "1"})
+      for (const int seed : {1, 2}) runs.push_back({absl::StrCat(target, "_tau", tau), seed});
+  write_runs(f.dir + "/runs/x5", "x5_noisy_gd", runs, [](const std::string& config, int seed) {
+    const bool parity = absl::StartsWith(config, "parity");
+    const double tau = std::stod(config.substr(config.find("_tau") + 4));
+    const bool learns = !parity || tau <= 1e-2;
+    Table t({"step", "accuracy", "loss", "tau"});
+    for (int step = 0; step <= 1000; step += 250) {
+      const double learned = learns ? 1 - std::exp(-step / 200.0) : 0.0;
+      t.add_row({double(step), 0.5 + 0.49 * learned + 0.001 * seed, 1 - 0.9 * learned, tau});
+    }
+    return t;
+  });
+  f.add_root(f.dir + "/runs/x5", "//reports:fixture_x5", "//experiments/ext_noise:x5_noisy_gd");
+}
+
 Fixture make_fixture(const std::string& name) {
   Fixture f;
   f.dir = absl::StrCat(std::getenv("TEST_TMPDIR"), "/", name);
@@ -660,6 +682,7 @@ Fixture make_fixture(const std::string& name) {
   add_ext_gating_runs(f);
   add_ext_feedback_runs(f);
   add_ext_perturbation_runs(f);
+  add_ext_noise_runs(f);
   f.add_verdict("e21_test", kGtestOldPass, 0);
   f.add_verdict("t1_test", kGtest112Pass, 0);
   f.add_verdict("c22_test", kGtestFail, 1);
@@ -2002,6 +2025,19 @@ TEST(Report, RefusesAnX4FigureWithoutRunsNamingTheExperiment) {
   EXPECT_FALSE(fs::exists(f.out));
 }
 
+TEST(Report, RefusesAnX5FigureWithoutRunsNamingTheExperiment) {
+  Fixture f = make_fixture("nofigure_x5");
+  f.drop_root("//reports:fixture_x5");
+  try {
+    generate(f.options());
+    ADD_FAILURE() << "generated without the runs";
+  } catch (const BadInput& e) {
+    EXPECT_TRUE(absl::StrContains(e.what(), "no results for claim x5_noisy_gd")) << e.what();
+    EXPECT_TRUE(absl::StrContains(e.what(), "//experiments/ext_noise:x5_noisy_gd")) << e.what();
+  }
+  EXPECT_FALSE(fs::exists(f.out));
+}
+
 TEST(Report, DrawsTheX4Figures) {
   const Fixture f = make_fixture("x4");
   generate(f.options());
@@ -2062,6 +2098,44 @@ TEST(Paper, ExtPerturbationTextHasItsClaimsAndPlacesItsFigures) {
   EXPECT_TRUE(case_selected(text.claims.at("X4-FLAT-GAUSS").cases,
                             "X4.CauchyPerturbationsLearnTheFlatModelWhereTheGradientCannot"));
   EXPECT_EQ(text.placed, (std::vector<std::string>{"x4_flat", "x4_families"}));
+}
+
+TEST(Report, DrawsTheX5Figures) {
+  const Fixture f = make_fixture("x5");
+  generate(f.options());
+  const std::string html = slurp(f.out + "/index.html");
+  const std::string curves = slurp(f.out + "/figures/data/x5_curves.gp");
+  // Two panels (parity, single bit), a curve per tau in each, in increasing tau.
+  EXPECT_TRUE(absl::StrContains(curves, "set multiplot layout 1,2"));
+  for (const char* title : {"parity of k bits", "single bit"})
+    EXPECT_TRUE(absl::StrContains(curves, absl::StrCat("set title '", title, "'"))) << title;
+  EXPECT_EQ(occurrences(curves, "title 'τ = 0.1'"), 2);
+  EXPECT_LT(curves.find("title 'τ = 0'"), curves.find("title 'τ = 0.01'"));
+  // The parity's accuracy at step 0 at tau 0, seeds 1 and 2: 0.501, 0.502.
+  EXPECT_TRUE(absl::StrContains(slurp(f.out + "/figures/data/x5_curves.dat"),
+                                "\n0 0.5015 0.501 0.502 2\n"));
+  const std::string threshold = slurp(f.out + "/figures/data/x5_threshold.gp");
+  EXPECT_TRUE(absl::StrContains(threshold, "set logscale x"));
+  EXPECT_EQ(occurrences(threshold, ", τ = 0'"), 2);  // tau = 0 as a line per target
+  EXPECT_EQ(occurrences(threshold, ", τ > 0'"), 2);
+  // The parity's final accuracy at tau 0.1 (chance) and 1e-2 (learned).
+  const std::string data = slurp(f.out + "/figures/data/x5_threshold.dat");
+  EXPECT_TRUE(absl::StrContains(data, "\n0.1 0.5015 0.501 0.502 2\n")) << data;
+  EXPECT_TRUE(absl::StrContains(html, "made by <code>//reports:fixture_x5</code>"));
+}
+
+// The text of the extension X5 has its claims, each decided by its test,
+// and places its two figures.
+TEST(Paper, ExtNoiseTextHasItsClaimsAndPlacesItsFigures) {
+  const Text text = read_text("ext_noise.md");
+  ASSERT_GE(text.claims.size(), 1u);
+  for (const auto& [id, c] : text.claims) {
+    EXPECT_TRUE(absl::StartsWith(id, "X5")) << id;
+    EXPECT_EQ(c.kind, "extension") << id;
+    EXPECT_EQ(c.test, "//proofs_checks/ext_noise:x5_noisy_gd_test") << id;
+  }
+  EXPECT_TRUE(text.claims.count("X5"));
+  EXPECT_EQ(text.placed, (std::vector<std::string>{"x5_curves", "x5_threshold"}));
 }
 
 // The text of the extension X2 has its one claim, decided by every case of

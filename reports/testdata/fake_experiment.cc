@@ -4,8 +4,9 @@
 // //experiments/sec3_decomposition:{e3_1_tuples,e3_1_snr,e3_2_stocks},
 // //experiments/sec4_conditioning:{c4_conditioning,e4_1_encoders},
 // //experiments/sec5_flat:e5_flat, //experiments/ext_sharing:x1_sharing,
-// //experiments/ext_gating:x2_gating, //experiments/ext_feedback:x3_feedback
-// and //experiments/ext_perturbation:x4_perturbation
+// //experiments/ext_gating:x2_gating, //experiments/ext_feedback:x3_feedback,
+// //experiments/ext_perturbation:x4_perturbation and
+// //experiments/ext_noise:x5_noisy_gd
 // (--claim picks one; e3_1_tuples also writes e3_1_examples, e4_1_encoders
 // e4_1_curves and e5_flat e5_fit, e5_cost and e5_bias_sweep, as the real
 // binaries do with every run; x2_gating writes every part, memorization with
@@ -44,7 +45,7 @@ int main(int argc, char** argv) {
                                                 "e3_1_tuples", "e3_1_snr", "e3_2_stocks",
                                                 "c4_conditioning", "e4_1_encoders", "e5_flat",
                                                 "x1_sharing", "x2_gating", "x3_feedback",
-                                                "x4_perturbation"},
+                                                "x4_perturbation", "x5_noisy_gd"},
                                                "which experiment");
     const auto ds = flags.get_int_list("d", "5", 1, 100, 10, "bits (e2_1_parity)");
     const auto ks = flags.get_int_list("k", "1", 1, 5000, 10,
@@ -87,6 +88,23 @@ int main(int argc, char** argv) {
                        0.01 + 0.04 * e + 1e-4 * noise(seed + 1, s), 90 - 20 * (1 - e), 0.04});
           }
           write(config, t);
+        }
+      } else if (claim == "x5_noisy_gd") {
+        // The parity learned up to tau 1e-2, the bit up to 1; one run per
+        // (target, tau), as the real binary.
+        for (const char* target : {"parity", "bit"}) {
+          for (const char* tau : {"0", "1e-2", "1e-1", "1"}) {
+            const double t = std::stod(tau);
+            const bool learns = target == std::string("parity") ? t <= 1e-2 : t <= 1;
+            fgbdl::Table table({"step", "accuracy", "loss", "tau"});
+            for (int step = 0; step <= 2000; step += 100) {
+              const double learned = learns ? 1 - std::exp(-step / 400.0) : 0.0;
+              table.add_row({double(step),
+                             std::min(1.0, 0.5 + 0.5 * learned + 0.01 * noise(seed, step)),
+                             1 - 0.9 * learned, t});
+            }
+            write(absl::StrCat(target, "_tau", tau), table);
+          }
         }
       } else if (claim == "x1_sharing") {
         for (const char* target : {"mixed", "no_low", "high_only"}) {
