@@ -87,9 +87,17 @@ ParityRun parity_run(const ParitySettings& s, std::uint64_t seed,
   Table rows({"step", "accuracy", "loss", "relevant", "irrelevant", "relevant_mean",
               "irrelevant_mean"});
   double last_accuracy = 0;
+  // A copy of the network for the evaluations: its buffers keep the
+  // validation batch's shape, so that no evaluation allocates.
+  Mlp evaluator = model.net();
   run.evaluate = [&](const StepLoss& l) {
-    Matrix score;
-    model.predict(validation.x, score);
+    for (std::size_t layer = 0; layer < evaluator.layers().size(); ++layer) {
+      const Dense<float>& from = model.net().layers()[layer];
+      Dense<float>& to = evaluator.layers()[layer];
+      std::copy(from.W.begin(), from.W.end(), to.W.begin());
+      std::copy(from.b.begin(), from.b.end(), to.b.begin());
+    }
+    const Matrix& score = evaluator.forward(validation.x);
     last_accuracy = accuracy(score, validation.y);
     const Matrix& W1 = model.net().layers()[0].W;
     // Per input row i: ||W1_t(i, :) - W1_0(i, :)||_inf.

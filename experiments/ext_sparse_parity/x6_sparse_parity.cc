@@ -10,10 +10,14 @@
 //   bazel run //experiments/ext_sparse_parity:x6_sparse_parity -- --out=$PWD/results
 //   bazel run //experiments/ext_sparse_parity:x6_sparse_parity -- --out=/tmp/r --profile=paper
 #include <cstdio>
+#include <map>
+#include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "experiments/ext_sparse_parity/sparse_parity.h"
+#include "experiments/ext_sparse_parity/steps_fit.h"
 #include "lib/core/error.h"
 #include "lib/core/flags.h"
 #include "lib/io/progress.h"
@@ -58,6 +62,7 @@ int run(int argc, char** argv) {
         throw UsageError(absl::StrCat("--k: got ", k, " with n ", n, "; allowed: k <= n"));
   check_output_dir("out", out);
   set_blas_threads(1);
+  std::map<std::int64_t, std::vector<StepsPoint>> by_k;  // every run's steps-to-learn
   for (const std::int64_t n : ns)
     for (const std::int64_t k : ks)
       for (const std::int64_t seed : seeds) {
@@ -88,7 +93,23 @@ int run(int argc, char** argv) {
         std::fprintf(stderr, "%s: %s at step %lld%s (%.1f s)\n", label.c_str(),
                      r.solved ? "solved" : "censored", static_cast<long long>(r.solved_step),
                      r.status.diverged ? " DIVERGED" : "", progress.elapsed_s());
+        by_k[k].push_back({double(n), double(r.solved_step), r.solved});
       }
+  // The fit of log2 T on log2 n per k over this invocation's runs
+  // (steps_fit.h), where there are enough of them.
+  for (const auto& [k, runs] : by_k) {
+    try {
+      const StepsFit f = fit_steps_exponent(runs);
+      std::fprintf(stderr,
+                   "x6_sparse_parity k=%lld: beta %.3f, 95%% t interval [%.3f, %.3f] over %zu "
+                   "runs; %zu censored, %zu n left out\n",
+                   static_cast<long long>(k), f.fit.rate, f.fit.ci_low, f.fit.ci_high, f.runs,
+                   f.censored, f.left_out.size());
+    } catch (const std::invalid_argument&) {
+      std::fprintf(stderr, "x6_sparse_parity k=%lld: too few solved runs to fit\n",
+                   static_cast<long long>(k));
+    }
+  }
   return 0;
 }
 

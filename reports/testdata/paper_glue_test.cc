@@ -52,7 +52,8 @@ TEST(PaperGlue, LauncherWritesTheReportWithVerdictsFromRunningTheTests) {
         "figures/e4_1_error.svg", "figures/claim_map.svg", "figures/e5_fit.svg",
         "figures/e5_error.svg", "figures/e5_bias_sweep.svg", "figures/x1_bands.svg",
         "figures/x1_mse.svg", "figures/x2_memorize.svg", "figures/x2_parity_step.svg",
-        "figures/x2_images_curves.svg", "figures/x2_fashion.svg"}) {
+        "figures/x2_images_curves.svg", "figures/x2_fashion.svg",
+        "figures/x6_steps.svg", "figures/x6_jump.svg"}) {
     EXPECT_GT(std::filesystem::file_size(out + "/" + f), 0u) << f;
   }
   const Json doc = Json::parse(slurp(out + "/claims.json"));

@@ -37,6 +37,7 @@ EXPERIMENTS = {
     "//experiments/sec5_flat:e5_flat": ("--approach=forward_only,e2e --steps=300 --bias_sweep=no --test_samples=500 --fit_points=200", "", "--approach=sgd --thresholds=exact --bias_sweep=maybe --batch=0 --lr_e2e=0", ""),
     "//experiments/ext_sharing:x1_sharing": ("--targets=mixed,high_only --steps=300 --eval_every=100 --eval_samples=256", "--optimizer=sgd --lr=1000", "--targets=low --positions=2 --positions=17 --mid_degree=1 --optimizer=rmsprop --lr=1e4 --filters=0 --hidden=0", ""),
     "//experiments/ext_gating:x2_gating": ("--parts=memorize,parity,step --d=4 --k=4 --m=32 --steps=300 --eval_every=100 --parity_d=4 --parity_steps=300 --parity_eval_every=100 --step_width=8 --step_steps=100 --step_eval_every=50 --eval_samples=200", "--lr=1000 --parity_lr=1000 --step_lr=1000", "--parts=mnist --optimizer=rmsprop --d=257 --m=8193 --width_factor=101 --step_width=4097 --lr=1e4", ""),
+    "//experiments/ext_sparse_parity:x6_sparse_parity": ("--n=10,14 --k=2,3 --max_steps=300 --eval_samples=256", "--loss=square --lr=1000", "--n=0 --n=1001 --k=0 --k=17 --loss=logistic --lr=1e4 --width=0 --batch=0 --max_steps=0 --eval_every=0 --eval_samples=0", ""),
 }
 
 # The report generator and the *_bench binaries (bad command lines only):
