@@ -1,5 +1,5 @@
 // The figures of the extension's sparse-parity part (paper/ext_sparse_parity.md,
-// claims X6, X6-K4, X6-ORDER, X6-JUMP):
+// claims X6, X6-K4, X6-ORDER, X6-JUMP, X6-HIDDEN):
 //   x6_steps  steps-to-learn against n on log axes, one colour per k: every
 //             run as a point (censored runs as open triangles at their
 //             budget), the fit log2 T = a + beta_k log2 n over the n where

@@ -137,60 +137,101 @@ TEST(X6, AParityOfFourBitsIsLearnedFasterThanOneOfThree) {
   record_verdict("X6-ORDER", ClaimState::kRefuted, stat);
 }
 
-// The plateau and the jump, on the 3-bit parity of n = 28 bits. Per run,
-// with T the step at which it is solved and t_0 the first evaluation with
-// accuracy >= 0.55 (9 standard deviations of 8192 samples above chance):
-//   - the plateau is most of the time: t_0 / T >= 0.6 (measured 0.65 to 0.87
-//     over seeds 1..10);
-//   - on it, accuracy is at chance: within 0.5 ± 0.02 (3.6 sd) at >= 90% of
-//     its evaluations (measured 95% to 100%);
-//   - the hidden progress grows steadily: the Spearman correlation of
-//     relevant_mean (the mean over the k relevant inputs of
-//     ||W1_t(i, :) - W1_0(i, :)||_inf) with the step over the plateau's
-//     evaluations is >= 0.9 (measured 0.95 to 0.99), and at its last
-//     evaluation relevant_mean is >= 1.3 times irrelevant_mean, the same
-//     over the other inputs (measured 1.55 to 2.25).
-TEST(X6, AccuracyStaysAtChanceWhileTheRelevantWeightsMoveThenJumps) {
+// The plateau of one run of the 3-bit parity of n = 28 bits, with T the step
+// at which it is solved and t_0 the first evaluation with accuracy >= 0.55
+// (9 standard deviations of 8192 samples above chance): the share of the
+// plateau's evaluations at chance (within 0.5 ± 0.02, 3.6 sd), Spearman's
+// rho of relevant_mean (the mean over the k relevant inputs of
+// ||W1_t(i, :) - W1_0(i, :)||_inf) with the step over the plateau, and the
+// ratio of relevant_mean to irrelevant_mean (the same over the other
+// inputs) at the plateau's middle (the evaluation nearest t_0 / 2) and at
+// its last evaluation.
+struct Plateau {
+  double T = 0, t0 = 0, at_chance = 0, rho = 0, ratio_middle = 0, ratio_end = 0;
+};
+Plateau plateau(std::uint64_t seed) {
+  Plateau p;
+  const ParityRun r = run(28, 3, seed);
+  EXPECT_TRUE(r.solved) << "seed " << seed;
+  // Columns: step, accuracy, loss, relevant, irrelevant, relevant_mean,
+  // irrelevant_mean, ...
+  const auto& rows = r.metrics.rows();
+  std::size_t leave = 0;
+  while (leave < rows.size() && rows[leave][1] < 0.55) ++leave;
+  if (leave < 3 || leave == rows.size()) {
+    ADD_FAILURE() << "seed " << seed << ": no plateau of 3 evaluations";
+    return p;
+  }
+  p.T = double(r.solved_step);
+  p.t0 = rows[leave][0];
+  int at_chance = 0;
+  for (std::size_t e = 0; e < leave; ++e) at_chance += std::fabs(rows[e][1] - 0.5) <= 0.02;
+  p.at_chance = double(at_chance) / double(leave);
+  // Spearman's rho of relevant_mean against the step (steps are increasing).
+  std::vector<std::size_t> order(leave);
+  for (std::size_t e = 0; e < leave; ++e) order[e] = e;
+  std::sort(order.begin(), order.end(),
+            [&](std::size_t a, std::size_t b) { return rows[a][5] < rows[b][5]; });
+  std::vector<double> rank(leave);
+  for (std::size_t j = 0; j < leave; ++j) rank[order[j]] = double(j);
+  double sxy = 0, sxx = 0;
+  const double mean = (double(leave) - 1) / 2;
+  for (std::size_t e = 0; e < leave; ++e) {
+    sxy += (double(e) - mean) * (rank[e] - mean);
+    sxx += (double(e) - mean) * (double(e) - mean);
+  }
+  p.rho = sxy / sxx;
+  std::size_t middle = 1;
+  for (std::size_t e = 1; e < leave; ++e)
+    if (std::fabs(rows[e][0] - p.t0 / 2) < std::fabs(rows[middle][0] - p.t0 / 2)) middle = e;
+  p.ratio_middle = rows[middle][5] / rows[middle][6];
+  p.ratio_end = rows[leave - 1][5] / rows[leave - 1][6];
+  return p;
+}
+
+// The plateau and the jump: per run (bounds from seeds 1..10),
+//   - the plateau is most of the time: t_0 / T >= 0.6 (measured 0.65 to 0.87);
+//   - on it, accuracy is at chance at >= 90% of its evaluations (measured
+//     95% to 100%);
+//   - the progress measure grows steadily: rho >= 0.9 (measured 0.95 to
+//     0.99);
+//   - the relevant weights pull away before the accuracy moves: at the
+//     plateau's last evaluation relevant_mean >= 1.3 irrelevant_mean
+//     (measured 1.55 to 2.25).
+TEST(X6, AccuracyStaysAtChanceWhileTheWeightsMoveThenJumps) {
   std::string stat;
   for (std::uint64_t seed = 1; seed <= kSeeds; ++seed) {
-    const ParityRun r = run(28, 3, seed);
-    ASSERT_TRUE(r.solved) << "seed " << seed;
-    const auto& rows = r.metrics.rows();  // step, accuracy, loss, relevant, irrelevant,
-                                          // relevant_mean, irrelevant_mean, ...
-    std::size_t leave = 0;
-    while (leave < rows.size() && rows[leave][1] < 0.55) ++leave;
-    ASSERT_GE(leave, 3u) << "seed " << seed;
-    const double t0 = rows[leave][0], T = double(r.solved_step);
-    int at_chance = 0;
-    std::vector<double> rank_step, rank_rel;
-    for (std::size_t e = 0; e < leave; ++e) at_chance += std::fabs(rows[e][1] - 0.5) <= 0.02;
-    // Spearman's rho of relevant_mean against the step (steps are increasing).
-    std::vector<std::size_t> order(leave);
-    for (std::size_t e = 0; e < leave; ++e) order[e] = e;
-    std::sort(order.begin(), order.end(),
-              [&](std::size_t a, std::size_t b) { return rows[a][5] < rows[b][5]; });
-    std::vector<double> rank(leave);
-    for (std::size_t j = 0; j < leave; ++j) rank[order[j]] = double(j);
-    double sxy = 0, sxx = 0;
-    const double mean = (double(leave) - 1) / 2;
-    for (std::size_t e = 0; e < leave; ++e) {
-      sxy += (double(e) - mean) * (rank[e] - mean);
-      sxx += (double(e) - mean) * (double(e) - mean);
-    }
-    const double rho = sxy / sxx;
-    const double chance = double(at_chance) / double(leave);
-    const double ratio = rows[leave - 1][5] / rows[leave - 1][6];
+    const Plateau p = plateau(seed);
     absl::StrAppendFormat(&stat,
                           "%sseed %d: solved at %g, leaves chance at %g (%.2f of it), at chance "
-                          "on %.2f of the plateau, rho %.3f, relevant/irrelevant %.2f",
-                          seed == 1 ? "" : "; ", seed, T, t0, t0 / T, chance, rho, ratio);
-    EXPECT_GE(t0 / T, 0.6) << "seed " << seed;
-    EXPECT_GE(chance, 0.9) << "seed " << seed;
-    EXPECT_GE(rho, 0.9) << "seed " << seed;
-    EXPECT_GE(ratio, 1.3) << "seed " << seed;
+                          "on %.2f of the plateau, rho %.3f, relevant/irrelevant at its end %.2f",
+                          seed == 1 ? "" : "; ", seed, p.T, p.t0, p.t0 / p.T, p.at_chance, p.rho,
+                          p.ratio_end);
+    EXPECT_GE(p.t0 / p.T, 0.6) << "seed " << seed;
+    EXPECT_GE(p.at_chance, 0.9) << "seed " << seed;
+    EXPECT_GE(p.rho, 0.9) << "seed " << seed;
+    EXPECT_GE(p.ratio_end, 1.3) << "seed " << seed;
   }
   RecordProperty("measured", stat);
   record_verdict("X6-JUMP", ClaimState::kVerified, stat);
+}
+
+// "The progress is hidden in the relevant weights during the plateau": at
+// the plateau's middle the relevant inputs' weights have moved no more than
+// the others' (ratio measured 0.82 to 1.12 over seeds 1..10; on 9 of them
+// the ratio first reaches 1.3 after 0.88 of t_0). A tie, not a difference:
+// not confirmed. Checked: the middle ratio within [0.7, 1.3] on every seed.
+TEST(X6, TheRelevantWeightsMoveWithTheOthersUntilTheEndOfThePlateau) {
+  std::string stat;
+  for (std::uint64_t seed = 1; seed <= kSeeds; ++seed) {
+    const Plateau p = plateau(seed);
+    absl::StrAppendFormat(&stat, "%sseed %d: relevant/irrelevant at the plateau's middle %.2f",
+                          seed == 1 ? "" : "; ", seed, p.ratio_middle);
+    EXPECT_GE(p.ratio_middle, 0.7) << "seed " << seed;
+    EXPECT_LE(p.ratio_middle, 1.3) << "seed " << seed;
+  }
+  RecordProperty("measured", stat);
+  record_verdict("X6-HIDDEN", ClaimState::kNotConfirmed, stat);
 }
 
 }  // namespace
