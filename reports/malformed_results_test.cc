@@ -200,6 +200,12 @@ Fixture make_fixture() {
                                                       0.1 / s, 0.2 / s, 0.33, 1.0 / 3, 1.0 / 3,
                                                       1.0 / 3};
                          })}});
+  f.add("x6", "//reports:m_x6", "x6_sparse_parity",
+        {{"n10_k3", curve({"step", "accuracy", "relevant_mean", "irrelevant_mean", "solved",
+                           "solved_step"},
+                          3, [](double s) {
+                            return std::vector<double>{0.5 + 0.1 * s, 0.1 * s, 0.05 * s, 1, 3};
+                          })}});
   for (const char* k : {"katex.min.js", "katex.min.css", "contrib/auto-render.js", "fonts/x.woff2"})
     write_file_atomically(absl::StrCat(f.dir, "/katex/", k), "/* stand-in */\n");
   write_file_atomically(f.inputs, absl::StrCat("{\"report\": \"//reports:m\", \"runs\": [",
@@ -238,7 +244,7 @@ TEST(MalformedResults, AcceptsTheUncorruptedInputs) {
   EXPECT_FALSE(o.refused) << o.message;
   EXPECT_TRUE(absl::StrContains(o.message, "gnuplot")) << o.message;  // got to drawing
   EXPECT_FALSE(fs::exists(f.out));
-  EXPECT_EQ(f.files.size(), 2u * 28);
+  EXPECT_EQ(f.files.size(), 2u * 29);
 }
 
 // Corruptions (the names RC_CLASSIFY counts).

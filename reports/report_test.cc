@@ -620,6 +620,33 @@ void add_ext_noise_runs(Fixture& f) {
   f.add_root(f.dir + "/runs/x5", "//reports:fixture_x5", "//experiments/ext_noise:x5_noisy_gd");
 }
 
+// X6 (the extension on sparse parities): n 10, 20, 40 and k 2, 3, seeds 1
+// and 2, solved at 10 n^(k-1) (seed 2: 1.2 times that), accuracy at chance
+// until half of it; seed 2 of n40_k3 censored at 20 000 steps.
+void add_ext_sparse_parity_runs(Fixture& f) {
+  std::vector<std::pair<std::string, int>> runs;
+  for (const int k : {2, 3})
+    for (const int n : {10, 20, 40})
+      for (const int seed : {1, 2}) runs.push_back({absl::StrCat("n", n, "_k", k), seed});
+  write_runs(f.dir + "/runs/x6", "x6_sparse_parity", runs, [](const std::string& config, int seed) {
+    const int n = std::stoi(config.substr(1, config.find('_') - 1));
+    const int k = config.back() - '0';
+    const bool censored = config == "n40_k3" && seed == 2;
+    const double solved = censored ? 20000 : 10 * std::pow(n, k - 1) * (seed == 2 ? 1.2 : 1.0);
+    Table t({"step", "accuracy", "loss", "relevant", "irrelevant", "relevant_mean",
+             "irrelevant_mean", "solved", "solved_step"});
+    for (int i = 0; i <= 10; ++i) {
+      const double step = solved * i / 10;
+      const double accuracy = i < 5 ? 0.5 : censored ? 0.6 : 0.5 + 0.1 * i - 0.5 * (i < 10);
+      t.add_row({step, i == 10 && !censored ? 1.0 : accuracy, 1 - 0.05 * i, 0.1 * i, 0.05 * i,
+                 0.08 * i, 0.02 * i, censored ? 0.0 : 1.0, solved});
+    }
+    return t;
+  });
+  f.add_root(f.dir + "/runs/x6", "//reports:fixture_x6",
+             "//experiments/ext_sparse_parity:x6_sparse_parity");
+}
+
 Fixture make_fixture(const std::string& name) {
   Fixture f;
   f.dir = absl::StrCat(std::getenv("TEST_TMPDIR"), "/", name);
@@ -683,6 +710,7 @@ Fixture make_fixture(const std::string& name) {
   add_ext_feedback_runs(f);
   add_ext_perturbation_runs(f);
   add_ext_noise_runs(f);
+  add_ext_sparse_parity_runs(f);
   f.add_verdict("e21_test", kGtestOldPass, 0);
   f.add_verdict("t1_test", kGtest112Pass, 0);
   f.add_verdict("c22_test", kGtestFail, 1);
@@ -1994,6 +2022,69 @@ TEST(Report, DrawsTheX1Figures) {
   EXPECT_TRUE(absl::StrContains(html, "made by <code>//reports:fixture_x1</code>"));
 }
 
+TEST(Report, RefusesAnX6FigureWithoutRunsNamingTheExperiment) {
+  Fixture f = make_fixture("nofigure_x6");
+  f.drop_root("//reports:fixture_x6");
+  try {
+    generate(f.options());
+    ADD_FAILURE() << "generated without the runs";
+  } catch (const BadInput& e) {
+    EXPECT_TRUE(absl::StrContains(e.what(), "no results for claim x6_sparse_parity")) << e.what();
+    EXPECT_TRUE(absl::StrContains(e.what(), "//experiments/ext_sparse_parity:x6_sparse_parity"))
+        << e.what();
+  }
+  EXPECT_FALSE(fs::exists(f.out));
+}
+
+TEST(Report, DrawsTheX6Figures) {
+  const Fixture f = make_fixture("x6");
+  generate(f.options());
+  const std::string html = slurp(f.out + "/index.html");
+  const std::string steps = slurp(f.out + "/figures/data/x6_steps.gp");
+  // k = 2: T = 10 n (seed 1) and 12 n (seed 2) at n 10, 20, 40, a slope of
+  // exactly 1, residuals ±log2(1.2)/2, interval ±t_{0.975,4} 0.0805 = ±0.22;
+  // k = 3: n 40 has a censored run and is left out, T = 10 n^2 and 12 n^2 at
+  // n 10 and 20: a slope of exactly 2, ±t_{0.975,2} 0.186 = ±0.80.
+  EXPECT_TRUE(absl::StrContains(steps, "title 'k = 2: n^{1.00}, 95% interval [0.78, 1.22]'"))
+      << steps;
+  EXPECT_TRUE(absl::StrContains(steps, "title 'k = 3: n^{2.00}, 95% interval [1.20, 2.80]'"))
+      << steps;
+  EXPECT_TRUE(absl::StrContains(steps, "title 'k = 3, censored'"));
+  EXPECT_FALSE(absl::StrContains(steps, "title 'k = 2, censored'"));
+  EXPECT_TRUE(absl::StrContains(slurp(f.out + "/figures/data/x6_steps.dat"), "\n40 20000\n"));
+  EXPECT_TRUE(absl::StrContains(html, "1 n left out for censoring"));
+  const std::string jump = slurp(f.out + "/figures/data/x6_jump.gp");
+  EXPECT_TRUE(absl::StrContains(jump, "set multiplot layout 1,2"));
+  EXPECT_TRUE(absl::StrContains(jump, "n = 40, k = 3"));
+  EXPECT_EQ(occurrences(jump, ", relevant'"), 2);
+  EXPECT_EQ(occurrences(jump, ", irrelevant'"), 2);
+  EXPECT_TRUE(absl::StrContains(html, "made by <code>//reports:fixture_x6</code>"));
+}
+
+// A config of x6_sparse_parity not named n<N>_k<K> is refused, naming its
+// run directory.
+TEST(Report, RefusesAnX6ConfigNotNamedByNAndK) {
+  Fixture f = make_fixture("x6_badname");
+  write_runs(f.dir + "/runs/x6bad", "x6_sparse_parity", {{"n10_kx", 1}},
+             [](const std::string&, int) {
+               Table t({"step", "accuracy", "relevant_mean", "irrelevant_mean", "solved",
+                        "solved_step"});
+               t.add_row({10, 1, 0.1, 0.1, 1, 10});
+               return t;
+             });
+  f.add_root(f.dir + "/runs/x6bad", "//reports:fixture_x6bad",
+             "//experiments/ext_sparse_parity:x6_sparse_parity");
+  f.write_inputs();
+  try {
+    generate(f.options());
+    ADD_FAILURE() << "generated with a bad config name";
+  } catch (const BadInput& e) {
+    EXPECT_TRUE(absl::StrContains(e.what(), "n10_kx")) << e.what();
+    EXPECT_TRUE(absl::StrContains(e.what(), "not n<N>_k<K>")) << e.what();
+  }
+  EXPECT_FALSE(fs::exists(f.out));
+}
+
 // The text of the extension X1 has its three claims, each decided by its own
 // case of the one test, and places its two figures.
 TEST(Paper, ExtSharingTextHasItsClaimsAndPlacesItsFigures) {
@@ -2136,6 +2227,27 @@ TEST(Paper, ExtNoiseTextHasItsClaimsAndPlacesItsFigures) {
   }
   EXPECT_TRUE(text.claims.count("X5"));
   EXPECT_EQ(text.placed, (std::vector<std::string>{"x5_curves", "x5_threshold"}));
+}
+
+// The text of the extension X6 has its five claims, each decided by its own
+// case of the one test, and places its two figures.
+TEST(Paper, ExtSparseParityTextHasItsClaimsAndPlacesItsFigures) {
+  const Text text = read_text("ext_sparse_parity.md");
+  ASSERT_EQ(text.claims.size(), 5u);
+  const std::map<std::string, std::string> cases{
+      {"X6", "X6.TheExponentOfNGrowsFromTwoToThreeBits"},
+      {"X6-K4", "X6.TheExponentOfNFromThreeToFourBitsIsNotDecidedAtTestScale"},
+      {"X6-ORDER", "X6.AParityOfFourBitsIsLearnedFasterThanOneOfThree"},
+      {"X6-JUMP", "X6.AccuracyStaysAtChanceWhileTheWeightsMoveThenJumps"},
+      {"X6-HIDDEN", "X6.TheRelevantWeightsMoveWithTheOthersUntilTheEndOfThePlateau"}};
+  for (const auto& [id, test_case] : cases) {
+    const Claim& c = text.claims.at(id);
+    EXPECT_EQ(c.kind, "extension") << id;
+    EXPECT_EQ(c.test, "//proofs_checks/ext_sparse_parity:x6_sparse_parity_test") << id;
+    for (const auto& [other, other_case] : cases)
+      EXPECT_EQ(case_selected(c.cases, other_case), other == id) << id << " " << other_case;
+  }
+  EXPECT_EQ(text.placed, (std::vector<std::string>{"x6_steps", "x6_jump"}));
 }
 
 // The text of the extension X2 has its one claim, decided by every case of

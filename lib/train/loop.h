@@ -16,6 +16,7 @@
 //     row) with diverged set, and status.diverged_step is that step; an
 //     evaluation that reports a non-finite value (evaluate returns false)
 //     ends the run the same way;
+//   - with a `done` test, the run ends after the first evaluation it accepts;
 //   - with a checkpoint path, the state (parameters, optimizer, random
 //     streams, recorded rows, the loss accumulators) is written atomically
 //     every `checkpoint_every` steps and whenever `checkpoint_seconds` have
@@ -80,6 +81,10 @@ struct LoopSettings {
   std::int64_t checkpoint_every = 0; // steps; 0: not on a step period
   double checkpoint_seconds = 0;     // wall seconds; 0: not on a timer
   std::int64_t stop_after = 0;       // tests: return after this step as if killed; 0: never
+  // After each evaluation but step 0's, with its step: true ends the run
+  // there, completed (a run that reached its goal, e.g. X6's parity learned
+  // exactly on its validation batch); unset: never.
+  std::function<bool(std::int64_t)> done;
   std::function<void(std::int64_t)> on_progress;  // after each evaluation, with the step
   std::function<void(std::int64_t)> on_resume;    // with the step of a loaded checkpoint
 };
@@ -193,6 +198,10 @@ LoopResult train(TrainingRun<Batch>& run, const LoopSettings& s) {
         return result;
       }
       if (s.on_progress) s.on_progress(t);
+      if (s.done && s.done(t)) {
+        result.completed = true;
+        return result;
+      }
     }
     state.step = t;
     if (checkpoints && t < s.steps &&

@@ -212,5 +212,24 @@ TEST(TrainingLoop, RecordsADivergenceWithItsStep) {
   EXPECT_FALSE(std::isfinite(last[3]));
 }
 
+// A `done` test ends the run after the first evaluation it accepts: here
+// once the loss is below 1e-6, long before the step budget, and the last row
+// is that evaluation.
+TEST(TrainingLoop, EndsAtTheFirstEvaluationDoneAccepts) {
+  LineRun r(0.5);
+  LoopSettings s;
+  s.steps = 100000;
+  s.schedule.every = 10;
+  s.done = [&](std::int64_t) { return r.metrics.rows().back()[3] < 1e-6; };
+  const LoopResult result = train(r.run, s);
+  EXPECT_TRUE(result.completed);
+  EXPECT_FALSE(result.status.diverged);
+  const auto& rows = r.metrics.rows();
+  ASSERT_GE(rows.size(), 3u);
+  EXPECT_LT(rows.back()[0], 1000);
+  EXPECT_LT(rows.back()[3], 1e-6);
+  EXPECT_GE(rows[rows.size() - 2][3], 1e-6);
+}
+
 }  // namespace
 }  // namespace fgbdl

@@ -5,8 +5,9 @@
 // //experiments/sec4_conditioning:{c4_conditioning,e4_1_encoders},
 // //experiments/sec5_flat:e5_flat, //experiments/ext_sharing:x1_sharing,
 // //experiments/ext_gating:x2_gating, //experiments/ext_feedback:x3_feedback,
-// //experiments/ext_perturbation:x4_perturbation and
-// //experiments/ext_noise:x5_noisy_gd
+// //experiments/ext_perturbation:x4_perturbation,
+// //experiments/ext_noise:x5_noisy_gd and
+// //experiments/ext_sparse_parity:x6_sparse_parity
 // (--claim picks one; e3_1_tuples also writes e3_1_examples, e4_1_encoders
 // e4_1_curves and e5_flat e5_fit, e5_cost and e5_bias_sweep, as the real
 // binaries do with every run; x2_gating writes every part, memorization with
@@ -45,7 +46,8 @@ int main(int argc, char** argv) {
                                                 "e3_1_tuples", "e3_1_snr", "e3_2_stocks",
                                                 "c4_conditioning", "e4_1_encoders", "e5_flat",
                                                 "x1_sharing", "x2_gating", "x3_feedback",
-                                                "x4_perturbation", "x5_noisy_gd"},
+                                                "x4_perturbation", "x5_noisy_gd",
+                                                "x6_sparse_parity"},
                                                "which experiment");
     const auto ds = flags.get_int_list("d", "5", 1, 100, 10, "bits (e2_1_parity)");
     const auto ks = flags.get_int_list("k", "1", 1, 5000, 10,
@@ -104,6 +106,23 @@ int main(int argc, char** argv) {
                              1 - 0.9 * learned, t});
             }
             write(absl::StrCat(target, "_tau", tau), table);
+          }
+        }
+      } else if (claim == "x6_sparse_parity") {
+        for (const int k : {2, 3}) {
+          for (const int n : {10, 20, 40}) {
+            const int solved_at = static_cast<int>(std::pow(n, k - 1) * 10 * (1.2 + 0.2 * noise(seed, n)));
+            fgbdl::Table t({"step", "accuracy", "loss", "relevant", "irrelevant", "relevant_mean",
+                            "irrelevant_mean", "solved", "solved_step"});
+            for (int step = 0; step <= solved_at; step += std::max(1, solved_at / 20)) {
+              const double at = step >= solved_at ? 1.0 : 0.5 + 0.5 * std::pow(double(step) / solved_at, 8);
+              t.add_row({double(step), at, 1 - at / 2, 0.01 * step, 0.005 * step, 0.008 * step,
+                         0.002 * step, 1, double(solved_at)});
+            }
+            if (t.rows().back()[0] != solved_at)
+              t.add_row({double(solved_at), 1.0, 0.5, 0.01 * solved_at, 0.005 * solved_at,
+                         0.008 * solved_at, 0.002 * solved_at, 1, double(solved_at)});
+            write(absl::StrCat("n", n, "_k", k), t);
           }
         }
       } else if (claim == "x1_sharing") {

@@ -40,6 +40,7 @@ EXPERIMENTS = {
     "//experiments/ext_perturbation:x4_perturbation": ("--families=parity,curves,flat --parity_d=4 --curves_n=5 --steps=40 --pairs=2 --eval_every=20 --eval_samples=200", "--optimizer=sgd --lr=1000", "--families=step --parity_d=65 --tuples_k=9 --curves_n=2 --optimizer=rmsprop --lr=1e4 --sigma=0 --pairs=0 --beta=1 --width=0 --width_factor=101", ""),
     "//experiments/ext_feedback:x3_feedback": ("--parts=parity,step --parity_d=4 --parity_steps=300 --parity_eval_every=100 --step_steps=100 --eval_samples=200", "--parity_lr=1000 --step_lr=1000", "--parts=memorize --parity_d=65 --tuples_k=9 --curves_n=2 --tuples_width=4097 --curves_width=4097 --step_lr=1e4 --eval_samples=2000000", ""),
     "//experiments/ext_noise:x5_noisy_gd": ("--taus=0,1e-1 --d=8 --k=3 --steps=200 --batch=64 --eval_every=50 --eval_samples=200", "--lr=1e6", "--targets=majority --taus=0.1 --taus=100 --d=1 --d=65 --k=1 --k=65 --width_factor=0 --width_factor=1001 --batch=0 --lr=0 --lr=1e7 --eval_every=0 --eval_samples=0", ""),
+    "//experiments/ext_sparse_parity:x6_sparse_parity": ("--n=10,14 --k=2,3 --max_steps=300 --eval_samples=256", "--loss=square --lr=1000", "--n=0 --n=1001 --k=0 --k=17 --loss=logistic --lr=1e4 --width=0 --batch=0 --max_steps=0 --eval_every=0 --eval_samples=0", ""),
 }
 
 # The report generator and the *_bench binaries (bad command lines only):
