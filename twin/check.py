@@ -6,32 +6,45 @@ below from float32 rounding. Exit 0 when every check holds.
   /usr/bin/python3 twin/check.py FILE.twin
 
 Tolerances. Both sides compute in float32 but sum in different orders
-(OpenBLAS's sgemm and the package's loops against PyTorch's kernels), so
-they agree to the rounding of the longest chain of sums: a sum of K
-float32 terms carries an error of at most K u times the sum of the terms'
-magnitudes (u = 2^-24), and errors add along the layers. A check allows
-n u max|package value|, with n the sum of the lengths of the sums along
-the chain (stated per model), times a safety factor of 4 for the
-terms' magnitudes exceeding the largest value. The parameters after the
-steps: SGD's update is linear in the gradient, so the gradient's tolerance
-times lr per step; Adam's update m / (sqrt(v) + eps) is the ratio of two
-averages of the gradient, so a relative error e of a gradient entry moves
-the update by about e lr_t, up to 2 lr_t where the entry is near zero and
-its sign is rounding; the check allows the steps' largest lr_t times the
-measured largest relative gradient error, plus rounding of the weights.
+(OpenBLAS's sgemm and the package's own loops against PyTorch's kernels,
+dense against the package's sparse convolutions), so they agree to the
+rounding of the sums along the chain of one step. With n the summed
+length of those sums (stated per model below), the deterministic bound
+n u (u = 2^-24) is far too loose for E3.1 (n = 630 126: 4 %); the check
+uses the probabilistic bound of Higham and Mary ("A new approach to
+probabilistic rounding error analysis", SIAM J. Sci. Comput. 41, 2019):
+with independent rounding errors a sum of n terms is off by at most
+lambda sqrt(n) u times the sum of the terms' magnitudes, except with
+probability about 2 n exp(-lambda^2 / 2); lambda = 8 (below 1e-8 for every
+n here). A check allows 4 lambda sqrt(n) u max|package value|, the 4 for
+the terms' magnitudes exceeding the largest value. The values after the
+steps (the loss of each step, the final forward values): 10 times that,
+the parameters having drifted apart by the tolerance below. The
+parameters after the steps: SGD's update is linear in the gradient, so
+the gradient's tolerance times lr per step; Adam's update
+m / (sqrt(v) + eps) is the ratio of two averages of the gradient, so a
+relative error e of a gradient entry moves the update by about e lr_t, up
+to 2 lr_t where the entry is near zero and its sign is rounding; the
+check allows the steps x the largest lr_t x twice the largest relative
+gradient error measured, plus the weights' own rounding (steps u |w|).
 """
 import sys
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 
 import common
 import sec2_parity
+import sec3_decomposition
 import sec4_conditioning
 import sec5_flat
 from common import U32, Checks, tensor
 
 torch.set_num_threads(1)
+
+# Higham and Mary's lambda (see the top).
+LAMBDA = 8.0
 
 
 def build(head, arrays):
@@ -48,6 +61,27 @@ def build(head, arrays):
         loss = lambda out: sec2_parity.hinge_loss(out, batch["y"])
         # forward d + 10 d; backward: dW sums over the batch, dx over 10 d.
         n = d + 10 * d + s["batch"] + 10 * d
+    elif model.startswith("e3_1_"):
+        k = s["k"]
+        net = sec3_decomposition.TupleNetwork(k)
+        dec = s["approach"] == "dec"
+        batch["in"] = batch["images"]
+        loss = lambda out: sec3_decomposition.tuple_loss(out, batch, dec)
+        # forward: conv1 25 taps, conv2 400, 784, 50, 100, k, 100; the
+        # backward as long again, and dW of the convolutions sums over the
+        # N images' 28 x 28 (conv1) and 14 x 14 (conv2) positions.
+        n = 2 * (25 + 400 + 784 + 50 + 100 + k + 100) + s["batch"] * k * 28 * 28
+    elif model.startswith("e3_2_"):
+        net = sec3_decomposition.StocksModel(1000, s["k"])
+        batch["in"] = batch["j"].long()
+        if s["estimator"] == "e2e":
+            c = batch["z"]
+        else:
+            c = F.one_hot(batch["label"].long(), s["k"]).float()
+        loss = lambda out: sec3_decomposition.stocks_loss(out, c)
+        # the softmax's sum of k exponentials, twice (forward and backward),
+        # and dW, db sum over the batch.
+        n = 2 * s["k"] + s["batch"]
     elif model.startswith("e4_1_"):
         enc = s["encoder"]
         if enc == "fc":
@@ -86,16 +120,19 @@ def main(path):
     s = head["settings"]
     checks = Checks(head["model"])
     net, batch, loss_of, n = build(head, arrays)
-    tol = 4 * n * U32
-    checks.note("%s: float32 chain length n = %d, tolerance 4 n u = %.3g of the largest value"
+    tol = 4 * LAMBDA * np.sqrt(n) * U32
+    checks.note("%s: float32 chain length n = %d, tolerance 4 lambda sqrt(n) u = %.3g of the "
+                "largest value"
                 % (head["model"], n, tol))
 
     # Forward, loss and gradients at the initial parameters.
     out = net(batch["in"])
     loss = loss_of(out)
     loss.backward()
-    encoder = head["model"].startswith("e4_1_")  # its forward: the decoding, after the steps
-    if not encoder:
+    # E3 and E4.1: the forward values after the steps (the linear encoders
+    # start at zero); the others: at the initial parameters.
+    encoder = head["model"].startswith("e4_1_")
+    if not encoder and not head["model"].startswith("e3_"):
         checks.close("forward (initial)", out.detach(), arrays["forward"], tol)
     checks.close("loss (initial)", float(loss), arrays["loss"][0], tol)
     rel_grad = 0.0
@@ -135,17 +172,24 @@ def main(path):
             abs_ = steps * lr_max * step_rel + steps * U32 * w_scale
         checks.close("parameters after %d steps %s" % (steps, name), p.detach().numpy().ravel(),
                      ref, 0.0, abs_, why if name == next(iter(dict(net.named_parameters()))) else "")
+    if head["model"].startswith("e3_1_"):
+        tuple_score, image_score = net(batch["in"])
+        checks.close("tuple scores (final)", tuple_score.detach(), arrays["forward"], 10 * tol)
+        checks.close("image scores (final)", image_score.detach(), arrays["forward_images"],
+                     10 * tol)
+    if head["model"].startswith("e3_2_"):
+        checks.close("N_w(e_j) (final)", net(batch["in"]).detach(), arrays["forward"], 10 * tol)
     if encoder:
         out = net(batch["in"]).detach()
         fwd = sec4_conditioning.decode(net, out)
         if isinstance(net, sec4_conditioning.AutoEncoder):
-            checks.close("decoded curves (final)", fwd, arrays["forward"], tol)
+            checks.close("decoded curves (final)", fwd, arrays["forward"], 10 * tol)
         else:
             # W p_hat (float64 on both sides) adds up to n (n + 1) / 2
             # entries of p_hat, each within the forward's tolerance.
             m = s["n"]
             checks.close("decoded curves (final)", fwd, arrays["forward"], 0.0,
-                         m * (m + 1) / 2 * tol * float(out.abs().max()),
+                         m * (m + 1) / 2 * 10 * tol * float(out.abs().max()),
                          "W p_hat: n (n + 1) / 2 entries of p_hat")
 
     if s["optimizer"] == "adam_tf1":

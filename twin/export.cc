@@ -9,6 +9,14 @@
 // benchmarks, seed --seed):
 //   e2_1          E2.1 (Section 2.1): the parity network d = 10, 10d ReLU, 1;
 //                 hinge loss; SGD 0.01; batch 128.
+//   e3_1_e2e, e3_1_dec
+//                 E3.1 (Section 3.1): the tuple network of k = --k (default
+//                 4) line images, end-to-end or with the decomposition's
+//                 image losses; batch 200 tuples; Adam (TensorFlow 1).
+//   e3_2_e2e, e3_2_dec
+//                 E3.2 (Section 3.2): the stocks model d = 1000, k = --k
+//                 outputs (default 1000), the end-to-end or the
+//                 decomposition estimator; batch 100; Adam (TensorFlow 1).
 //   e4_1_fc, e4_1_conv, e4_1_conv_whitened, e4_1_autoencoder
 //                 E4.1.1-E4.1.4 (Section 4.1): the scripts' data, batch and
 //                 Adam (TensorFlow 1) learning rate.
@@ -40,6 +48,8 @@
 #include <vector>
 
 #include "experiments/sec2_parity/parity_training.h"
+#include "experiments/sec3_decomposition/stocks_training.h"
+#include "experiments/sec3_decomposition/tuple_training.h"
 #include "experiments/sec4_conditioning/pwl_encoders.h"
 #include "experiments/sec5_flat/flat_training.h"
 #include "lib/analysis/conditioning.h"
@@ -129,6 +139,59 @@ void export_parity(std::uint64_t seed, int steps, Export& e, nlohmann::json& hea
                       {"optimizer", "sgd"}, {"lr", s.lr}};
 }
 
+void export_tuples(TupleApproach approach, int k, std::uint64_t seed, int steps, Export& e,
+                   nlohmann::json& head) {
+  TupleSettings s;
+  s.k = k;
+  s.approach = approach;
+  s.eval_tuples = 1;
+  TupleTrainer trainer(s, seed);
+  TrainingRun<LineTupleBatch<float>>& run = trainer.run();
+  LineTupleBatch<float> batch;
+  run.draw(batch);
+  const auto& im = batch.images;
+  e.add("batch/images", im.data(), {im.shape(0), im.shape(1), im.shape(2), im.shape(3)});
+  e.add("batch/image_labels", batch.image_labels.data(), shape2(batch.image_labels));
+  e.add("batch/tuple_labels", batch.tuple_labels.data(), shape2(batch.tuple_labels));
+  export_training(run, batch, steps, e, {});
+  // The tuple scores and the image scores at the final parameters.
+  TupleWorkspace<float> ws;
+  tuple_forward(trainer.network(), batch.images, ws);
+  e.add("forward", ws.out.data(), shape2(ws.out));
+  e.add("forward_images", ws.score.data(), shape2(ws.score));
+  head["settings"] = {{"approach", to_string(approach)}, {"k", k}, {"batch", s.batch},
+                      {"optimizer", "adam_tf1"}, {"lr", s.lr}, {"beta1", s.beta1},
+                      {"beta2", s.beta2}, {"eps", s.eps}};
+}
+
+void export_stocks(StocksEstimator estimator, int k, std::uint64_t seed, int steps, Export& e,
+                   nlohmann::json& head) {
+  StocksSettings s;
+  s.k = k;
+  s.estimator = estimator;
+  StocksTrainer trainer(s, seed);
+  TrainingRun<StocksBatch>& run = trainer.run();
+  StocksBatch batch;
+  run.draw(batch);
+  std::vector<float> j(batch.j.begin(), batch.j.end()), label(batch.j.size());
+  for (std::size_t r = 0; r < j.size(); ++r)
+    label[r] = static_cast<float>(trainer.problem().label[static_cast<std::size_t>(batch.j[r])]);
+  e.add("batch/j", j.data(), {j.size()});
+  e.add("batch/label", label.data(), {label.size()});
+  if (estimator == StocksEstimator::kEndToEnd) e.add("batch/z", batch.z.data(), shape2(batch.z));
+  export_training(run, batch, steps, e, {});
+  // N_w(e_j) of the batch's inputs at the final parameters (float64).
+  std::vector<double> out;
+  for (const std::int32_t r : batch.j) {
+    const std::vector<double> o = stocks_output(trainer.model(), static_cast<std::size_t>(r));
+    out.insert(out.end(), o.begin(), o.end());
+  }
+  e.add("forward", out.data(), {batch.j.size(), static_cast<std::size_t>(k)});
+  head["settings"] = {{"estimator", stocks_estimator_name(estimator)}, {"d", s.d}, {"k", k},
+                      {"batch", s.batch}, {"optimizer", "adam_tf1"}, {"lr", s.lr},
+                      {"beta1", s.beta1}, {"beta2", s.beta2}, {"eps", s.eps}};
+}
+
 void export_pwl(PwlEncoder encoder, std::uint64_t seed, int steps, Export& e,
                 nlohmann::json& head) {
   PwlSettings s;
@@ -191,14 +254,25 @@ int run(int argc, char** argv) {
               "the PyTorch twin's check (twin/check.py).");
   const std::string model = flags.get_choice(
       "model", "e2_1",
-      {"e2_1", "e4_1_fc", "e4_1_conv", "e4_1_conv_whitened", "e4_1_autoencoder", "e5_e2e",
+      {"e2_1", "e3_1_e2e", "e3_1_dec", "e3_2_e2e", "e3_2_dec", "e4_1_fc", "e4_1_conv", "e4_1_conv_whitened", "e4_1_autoencoder", "e5_e2e",
        "e5_multiclass", "e5_forward_only"},
       "the model");
   const std::string out = flags.get_string("out", "", "output file (required)");
   const auto steps = static_cast<int>(flags.get_int("steps", 10, 1, 1000, "optimizer steps"));
   const auto seed =
       static_cast<std::uint64_t>(flags.get_int("seed", 1, 0, 1LL << 40, "the trainer's seed"));
+  const std::int64_t k_flag = flags.get_int(
+      "k", 0, 0, 4000,
+      "E3.1: images per tuple, 1..4 (0: 4); E3.2: outputs (stocks), 2..4000 (0: 1000)");
   if (!flags.finish()) return 0;
+  const bool tuples = model.rfind("e3_1_", 0) == 0, stocks = model.rfind("e3_2_", 0) == 0;
+  if (tuples && k_flag > 4)
+    throw UsageError("--k: got " + std::to_string(k_flag) + "; allowed for E3.1: 1..4");
+  if (stocks && k_flag == 1)
+    throw UsageError("--k: got 1; allowed for E3.2: 2..4000");
+  if (!tuples && !stocks && k_flag != 0)
+    throw UsageError("--k: got " + std::to_string(k_flag) + "; allowed only with E3.1 and E3.2");
+  const int k = static_cast<int>(k_flag != 0 ? k_flag : tuples ? 4 : 1000);
   if (out.empty()) throw UsageError("--out: got ''; allowed: a file in an existing directory");
   const std::size_t slash = out.rfind('/');
   const std::string dir = slash == std::string::npos ? "." : out.substr(0, slash + 1);
@@ -209,6 +283,10 @@ int run(int argc, char** argv) {
   Export e;
   nlohmann::json head = {{"model", model}, {"seed", seed}, {"steps", steps}};
   if (model == "e2_1") export_parity(seed, steps, e, head);
+  if (model == "e3_1_e2e") export_tuples(TupleApproach::kEndToEnd, k, seed, steps, e, head);
+  if (model == "e3_1_dec") export_tuples(TupleApproach::kDecomposition, k, seed, steps, e, head);
+  if (model == "e3_2_e2e") export_stocks(StocksEstimator::kEndToEnd, k, seed, steps, e, head);
+  if (model == "e3_2_dec") export_stocks(StocksEstimator::kDecomposition, k, seed, steps, e, head);
   if (model == "e4_1_fc") export_pwl(PwlEncoder::kFullyConnected, seed, steps, e, head);
   if (model == "e4_1_conv") export_pwl(PwlEncoder::kConv, seed, steps, e, head);
   if (model == "e4_1_conv_whitened") export_pwl(PwlEncoder::kConvWhitened, seed, steps, e, head);
