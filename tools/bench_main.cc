@@ -233,6 +233,9 @@ class MedianReporter : public benchmark::ConsoleReporter {
       m.real_ms = r.GetAdjustedRealTime() *
                   benchmark::GetTimeUnitMultiplier(benchmark::kMillisecond) /
                   benchmark::GetTimeUnitMultiplier(r.time_unit);
+      m.cpu_ms = r.GetAdjustedCPUTime() *
+                 benchmark::GetTimeUnitMultiplier(benchmark::kMillisecond) /
+                 benchmark::GetTimeUnitMultiplier(r.time_unit);
       for (const auto& [key, counter] : r.counters) m.counters[key] = counter.value;
       medians.push_back(m);
     }

@@ -26,6 +26,7 @@ packages=(
   graphviz               # diagrams (SVG)
   libjs-katex            # math in the HTML report, no network
   chromium               # headless browser for //reports:browser_test
+  python3-torch          # PyTorch, for the twin (twin/) and //bench:paper only; run by /usr/bin/python3
 )
 
 missing=()

@@ -4,9 +4,8 @@
 //
 //   bazel run //experiments/sec2_parity:e2_1_parity_bench
 //
-// Reference on the development machine: PyTorch 1.13 CPU at one thread
-// takes about 0.08 ms (d = 5) to 0.20 ms (d = 30) per step; the goal is at
-// most half of that.
+// The reference is the PyTorch twin (twin/sec2_parity.py), timed in the same
+// run by //bench:paper; the goal is at most half of its time.
 #include <cblas.h>
 
 #include "benchmark/benchmark.h"

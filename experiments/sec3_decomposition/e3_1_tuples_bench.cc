@@ -10,9 +10,9 @@
 // counted as if dense, as a framework computes them) per second; the
 // package computes both sparsely (tuple_first_block.h,
 // tuple_second_block.h), about 1/8 of those operations, so this rate can
-// exceed the machine's sgemm peak. Reference on the development machine:
-// PyTorch 1.13 CPU at one thread takes 17 ms (k = 1) and 69 ms (k = 4) per
-// step, about 105 GFLOP/s.
+// exceed the machine's sgemm peak. The reference is the PyTorch twin
+// (twin/sec3_decomposition.py, dense convolutions), timed in the same run
+// by //bench:paper.
 #include <cblas.h>
 
 #include <vector>

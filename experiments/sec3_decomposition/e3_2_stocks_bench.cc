@@ -6,9 +6,8 @@
 //
 //   bazel run //experiments/sec3_decomposition:e3_2_stocks_bench
 //
-// Reference on the development machine: PyTorch 1.13 CPU at one thread takes
-// 0.19 ms (k = 10), 9.1 ms (k = 1000) and 18.7 ms (k = 2000) per step; the
-// goal is at most half of that.
+// The reference is the PyTorch twin (twin/sec3_decomposition.py), timed in
+// the same run by //bench:paper; the goal is at most half of its time.
 #include <cblas.h>
 
 #include "benchmark/benchmark.h"

@@ -6,9 +6,8 @@
 //
 //   bazel run //experiments/sec4_conditioning:e4_1_encoders_bench
 //
-// Reference on the development machine: PyTorch at one thread takes 0.11 ms
-// (fc), 0.15 ms (conv), 0.084 ms (conv_whitened) and 1.37 ms (autoencoder)
-// per step; the goal is at most half of that.
+// The reference is the PyTorch twin (twin/sec4_conditioning.py), timed in
+// the same run by //bench:paper; the goal is at most half of its time.
 #include <cblas.h>
 
 #include "benchmark/benchmark.h"
