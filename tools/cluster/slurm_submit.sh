@@ -23,8 +23,8 @@
 #   --partition=NAME  the Slurm partition (sbatch --partition)
 #   --sbatch_arg=ARG  one more sbatch option, verbatim (repeatable), e.g.
 #                     --sbatch_arg=--time=02:00:00 --sbatch_arg=--mem=2G
-#   --wait            return when the array has finished (sbatch --wait); exit
-#                     code non-zero if a task failed
+#   --wait            return when the array has ended; exit code 1 unless every
+#                     submitted run is then complete in --results
 #   --dry_run         print what would be submitted; submit and write nothing
 #
 # The binaries and the table are copied into DIR/.submit/<time>-<pid>/ (with
@@ -144,14 +144,19 @@ chmod +x "$sub/job.sh"
 opts=(--parsable --job-name=fgbdl-runs --array="0-$((${#todo[@]} - 1))" --ntasks=1
       --cpus-per-task=1 --output="$sub/logs/%A_%a.log" --chdir="$sub")
 [ -z "$partition" ] || opts+=(--partition="$partition")
-[ "$wait" == no ] || opts+=(--wait)
 opts+=("${sbatch_args[@]}")
 echo "slurm_submit: sbatch ${opts[*]} $sub/job.sh"
-if [ "$wait" == yes ]; then
-  sbatch "${opts[@]}" "$sub/job.sh"
-  rc=$?
-  echo "slurm_submit: job array finished, sbatch exit $rc; logs in $sub/logs"
-  exit "$rc"
-fi
 job=$(sbatch "${opts[@]}" "$sub/job.sh") || exit 1
-echo "slurm_submit: submitted job array ${job%%;*}: ${#todo[@]} tasks; logs in $sub/logs"
+job=${job%%;*}
+echo "slurm_submit: submitted job array $job: ${#todo[@]} tasks; logs in $sub/logs"
+[ "$wait" == yes ] || exit 0
+# Wait until no task is pending or running (squeue lists only those), then
+# count what completed: a run is complete when --results holds it.
+while [ -n "$(squeue -h -j "$job" -o %i 2> /dev/null)" ]; do sleep 2; done
+missing=()
+for line in "${todo[@]}"; do
+  name=${line%%$'\t'*}
+  [ -d "$results/$name" ] || missing+=("$name")
+done
+echo "slurm_submit: job array $job has ended: $((${#todo[@]} - ${#missing[@]})) of ${#todo[@]} runs complete${missing[*]:+; missing: ${missing[*]} (see $sub/logs)}"
+[ "${#missing[@]}" -eq 0 ]
