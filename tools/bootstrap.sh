@@ -26,6 +26,9 @@ packages=(
   graphviz               # diagrams (SVG)
   libjs-katex            # math in the HTML report, no network
   chromium               # headless browser for //reports:browser_test
+  slurm-wlm              # Slurm (slurmctld, slurmd, sbatch): tools/cluster/slurm_check.sh
+  munge                  # Slurm's authentication daemon
+  nginx                  # HTTP cache server (WebDAV PUT): tools/cluster/remote_cache_check.sh
 )
 
 missing=()
