@@ -93,11 +93,24 @@ std::string tail(const std::string& text, std::size_t max_chars) {
   return "..." + text.substr(from);
 }
 
-// Every run directory under one results root.
-void load_root(const Json& entry, const std::string& inputs_path, std::vector<Run>& runs) {
-  const std::string target = string_member(entry, "target", inputs_path, "the report target");
+// Every run directory under one results root: the entry's "dir", or
+// <results>/<dir> when the runs were made outside Bazel.
+void load_root(const Json& entry, const std::string& inputs_path, const std::string& results,
+               std::vector<Run>& runs) {
+  const std::string label = string_member(entry, "target", inputs_path, "the report target");
   const std::string binary = string_member(entry, "binary", inputs_path, "the report target");
-  const std::string root = string_member(entry, "dir", inputs_path, "the report target");
+  const std::string dir = string_member(entry, "dir", inputs_path, "the report target");
+  if (!results.empty() && (dir.empty() || dir.find('/') != std::string::npos || dir[0] == '.')) {
+    refuse(inputs_path, absl::StrCat("run dir '", dir, "' is not a run target's name"),
+           "the report target");
+  }
+  const std::string root = results.empty() ? dir : results + "/" + dir;
+  // Who made a broken file: the experiment_run target, or for a results
+  // directory the same command run outside Bazel (tools/cluster/).
+  const std::string target =
+      results.empty() ? label
+                      : absl::StrCat("the run of ", label, " into --results=", results,
+                                     ", e.g. tools/cluster/slurm_submit.sh");
   std::vector<std::string> args;
   for (const Json& a : member(entry, "args", &Json::is_array, inputs_path, "the report target")) {
     if (!a.is_string()) refuse(inputs_path, "run args must be strings", "the report target");
@@ -120,7 +133,7 @@ void load_root(const Json& entry, const std::string& inputs_path, std::vector<Ru
         run.claim = claim_dir.path().filename().string();
         run.config = config_dir.path().filename().string();
         run.dir = seed_dir.path().string();
-        run.target = target;
+        run.target = label;
         run.binary = binary;
         run.args = args;
         const std::string manifest_path = run.dir + "/manifest.json";
@@ -349,15 +362,31 @@ bool natural_less(const std::string& a, const std::string& b) {
   return a.size() - i < b.size() - j;
 }
 
-Inputs load_inputs(const std::string& inputs_path) {
+Inputs load_inputs(const std::string& inputs_path, const std::string& results) {
   const std::string self = "the report target (paper_report in tools/defs.bzl)";
   const Json doc = parse_json(inputs_path, read_input(inputs_path, self), self);
   if (!doc.is_object()) refuse(inputs_path, "not a JSON object", self);
   Inputs in;
   if (const auto r = doc.find("report"); r != doc.end() && r->is_string())
     in.report_target = r->get<std::string>();
+  const auto mode = doc.find("results");
+  const bool external = mode != doc.end();
+  if (external && (!mode->is_string() || mode->get<std::string>() != "external")) {
+    refuse(inputs_path, "field \"results\" is not \"external\"", self);
+  }
+  const std::string report = in.report_target.empty() ? inputs_path : in.report_target;
+  if (external && results.empty()) {
+    throw UsageError(absl::StrCat("--results: missing; ", report,
+                                  " reads its runs from a results directory: give it"));
+  }
+  if (!external && !results.empty()) {
+    throw UsageError(absl::StrCat("--results: '", results, "' given, but ", report,
+                                  " builds its own runs; allowed: only with a report whose runs "
+                                  "are external (e.g. //reports:paper_from_results)"));
+  }
+  in.results = results;
   for (const Json& entry : member(doc, "runs", &Json::is_array, inputs_path, self)) {
-    load_root(entry, inputs_path, in.runs);
+    load_root(entry, inputs_path, results, in.runs);
   }
   for (const Json& entry : member(doc, "verdicts", &Json::is_array, inputs_path, self)) {
     in.verdicts.push_back(load_verdict(entry, inputs_path));

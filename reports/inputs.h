@@ -14,6 +14,10 @@
 //                  "xml": "...", "exit_code": "...", "log": "..."}, ...],
 //    "papers": ["paper/sec2_parity.md"]}
 //
+// With paper_report's external_runs, the file also holds "results":
+// "external" and each run's "dir" is its target's name, looked up under the
+// generator's --results directory.
+//
 // Relative paths are relative to the working directory (under `bazel run`,
 // the runfiles root). Anything missing or malformed throws BadInput with one
 // message naming the file and the Bazel target that makes it.
@@ -95,6 +99,7 @@ struct Verdict {
 
 struct Inputs {
   std::string report_target;
+  std::string results;  // the --results directory of external runs; empty for Bazel's
   // Sorted by claim, config (natural order), seed. A run that several targets
   // write (same claim, config and seed) appears once, from the first target
   // listed; its copies must have the same metrics, or the inputs are refused.
@@ -103,7 +108,12 @@ struct Inputs {
   std::vector<std::string> papers;
 };
 
-Inputs load_inputs(const std::string& inputs_path);
+// `results`: empty for an inputs file whose runs Bazel built; for one that
+// paper_report wrote with external_runs ("results": "external"), the
+// directory the runs were written to, run <name> in <results>/<name>/ (the
+// layout tools/cluster/slurm_submit.sh writes). Either mismatch is a
+// UsageError naming --results.
+Inputs load_inputs(const std::string& inputs_path, const std::string& results = "");
 
 // "d5" < "d10": digit runs compare as numbers.
 bool natural_less(const std::string& a, const std::string& b);

@@ -159,6 +159,11 @@ std::string shell_word(const std::string& s) {
 std::string claim_anchor(const Claim& c) { return "claim-" + stem(c.id); }
 std::string figure_anchor(const std::string& name) { return "fig-" + name; }
 
+// " -- --results=<dir>" for a report of runs made outside Bazel.
+std::string results_args(const Inputs& in) {
+  return in.results.empty() ? std::string() : absl::StrCat(" -- --results=", in.results);
+}
+
 struct Page {
   Inputs in;
   std::vector<Document> docs;
@@ -293,7 +298,7 @@ std::string figure_html(const Page& p, const Plot& plot) {
                          " (its loss became non-finite there; non-finite values are left out of "
                          "the figure).</div>"),
       "\n<div class=\"regen\">Regenerate: <code>bazel run ", profile_flag(plot.runs),
-      e(p.in.report_target), "</code> (drawn by <code>",
+      e(p.in.report_target), e(results_args(p.in)), "</code> (drawn by <code>",
       plot.dot.empty() ? absl::StrCat("figures/data/", plot.name, ".gp</code> from <code>figures/data/",
                                       plot.name, ".dat")
                        : absl::StrCat("dot</code> from <code>figures/data/", plot.name, ".dot"),
@@ -318,7 +323,8 @@ std::string provenance_html(const Page& p) {
   };
   std::vector<const Run*> all;
   for (const Run& r : runs) all.push_back(&r);
-  const std::string command = absl::StrCat("bazel run ", profile_flag(all), p.in.report_target);
+  const std::string command =
+      absl::StrCat("bazel run ", profile_flag(all), p.in.report_target, results_args(p.in));
   return absl::StrCat(
       "<h2 id=\"provenance\">Provenance</h2>\n<table class=\"kv nomath\">\n",
       row("Generated", e(p.date)), row("Command", absl::StrCat("<code>", e(command), "</code>")),
@@ -900,7 +906,7 @@ std::string generate(const Options& options) {
   if (options.inputs.empty() || options.out.empty())
     throw UsageError("--inputs and --out are required");
   Page p;
-  p.in = load_inputs(options.inputs);
+  p.in = load_inputs(options.inputs, options.results);
   if (p.in.report_target.empty()) p.in.report_target = "//reports:paper";
 
   // The literate text, its claims and where it places figures.

@@ -30,6 +30,7 @@ struct Options {
   std::string gnuplot = "gnuplot";
   std::string dot = "dot";  // Graphviz, for the diagrams
   std::string workspace;  // the source tree, for `git rev-parse HEAD`; may be empty
+  std::string results;    // runs made outside Bazel: <results>/<run name>/ (load_inputs)
 };
 
 // One verdict a test case recorded on a claim (record_verdict,

@@ -57,6 +57,9 @@ void check_flags(const fgbdl::report::Options& o) {
   check_program("dot", o.dot);
   if (!o.workspace.empty() && !fs::is_directory(o.workspace, ec))
     throw fgbdl::UsageError("--workspace: '" + o.workspace + "' is not a directory");
+  if (!o.results.empty() && !fs::is_directory(o.results, ec))
+    throw fgbdl::UsageError("--results: '" + o.results +
+                            "' is not a directory; allowed: a results directory of run_list runs");
 }
 
 }  // namespace
@@ -76,11 +79,17 @@ int main(int argc, char** argv) {
     o.gnuplot = flags.get_string("gnuplot", o.gnuplot, "the gnuplot program");
     o.dot = flags.get_string("dot", o.dot, "the Graphviz dot program (Debian package graphviz)");
     o.workspace = flags.get_string("workspace", "", "the source tree, for its git commit");
+    o.results = flags.get_string(
+        "results", "",
+        "runs made outside Bazel (tools/cluster/slurm_submit.sh): run <name> is read from "
+        "<results>/<name>/; only for a report whose runs are external (//reports:paper_from_results)");
     if (!flags.finish()) return 0;
     if (o.inputs.empty())
       throw fgbdl::UsageError("--inputs: missing; allowed: the path of an inputs file");
     if (o.out.empty())
       throw fgbdl::UsageError("--out: missing; allowed: a directory to write the report to");
+    if (flags.given("results") && o.results.empty())
+      throw fgbdl::UsageError("--results: empty; allowed: a results directory of run_list runs");
     check_flags(o);
     const std::string summary = fgbdl::report::generate(o);
     std::printf("report: wrote %s/index.html; %s\n", o.out.c_str(), summary.c_str());

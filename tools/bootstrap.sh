@@ -27,6 +27,9 @@ packages=(
   libjs-katex            # math in the HTML report, no network
   chromium               # headless browser for //reports:browser_test
   python3-torch          # PyTorch, for the twin (twin/) and //bench:paper only; run by /usr/bin/python3
+  slurm-wlm              # Slurm (slurmctld, slurmd, sbatch): tools/cluster/slurm_check.sh
+  munge                  # Slurm's authentication daemon
+  nginx                  # HTTP cache server (WebDAV PUT): tools/cluster/remote_cache_check.sh
 )
 
 missing=()

@@ -1,15 +1,19 @@
 """Bazel glue of the package (Bazel 4.2.3): experiment runs, claim verdicts
 and the report, each as a build action so that Bazel caches them
-(--disk_cache), runs them side by side (--jobs) and can send them to a
-cluster (--remote_executor). paper/design.md, "Data flow".
+(--disk_cache, --remote_cache) and runs them side by side (--jobs); run_list
+hands the same runs to a Slurm cluster (tools/cluster/). paper/design.md,
+"Data flow".
 
   experiment_run(name, binary, args)  one (experiment, config, seed) run:
       `binary --out=<declared directory> --profile=<profile> <args>`.
   claim_verdict(name, test)           runs a cc_test binary as a build action
       and keeps its gtest XML, exit code and log, whether it passed or not.
-  paper_report(name, generator, runs, verdicts, srcs)
+  paper_report(name, generator, runs, verdicts, srcs, external_runs)
       a runnable target: the report generator with an inputs file listing the
-      runs, the verdicts and the literate text (paper/*.md).
+      runs, the verdicts and the literate text (paper/*.md); with
+      external_runs, the runs are read from --results=<dir> instead.
+  run_list(name, runs)                the runs as a table (binary, arguments)
+      for a scheduler outside Bazel (tools/cluster/slurm_submit.sh).
 
 Profiles: every experiment_run runs the `quick` profile unless the build has
 `--define=profile=paper` (config_setting //tools:profile_paper; `--config=paper`
@@ -33,6 +37,7 @@ ExperimentRunInfo = provider(
     fields = {
         "dir": "File: the declared output directory (a results root).",
         "binary": "Label of the experiment binary.",
+        "executable": "File: the experiment binary itself (the one the action runs).",
         "args": "list of str: the arguments after --out.",
         "profile": "str: quick or paper.",
     },
@@ -67,6 +72,7 @@ def _experiment_run_impl(ctx):
         ExperimentRunInfo(
             dir = out,
             binary = ctx.attr.binary.label,
+            executable = ctx.executable.binary,
             args = args[1:],
             profile = ctx.attr.profile,
         ),
@@ -175,6 +181,13 @@ _LAUNCHER = """\
 # generator on the inputs listed in {inputs}. Under `bazel run` it writes
 # $BUILD_WORKSPACE_DIRECTORY/reports/out unless given --out=<dir>; elsewhere pass --out.
 set -euo pipefail
+# A relative --results names a directory where the command was typed.
+here="${{BUILD_WORKING_DIRECTORY:-$PWD}}"
+args=()
+for a in "$@"; do
+  if [[ "$a" == --results=?* && "$a" != --results=/* ]]; then a="--results=$here/${{a#--results=}}"; fi
+  args+=("$a")
+done
 if [[ -d "$0.runfiles/{ws}" ]]; then
   cd "$0.runfiles/{ws}"
 elif [[ -n "${{RUNFILES_DIR:-}}" && -d "$RUNFILES_DIR/{ws}" ]]; then
@@ -188,7 +201,7 @@ if [[ -n "${{BUILD_WORKSPACE_DIRECTORY:-}}" ]]; then
   for a in "$@"; do [[ "$a" == --out=* ]] && own_out=yes; done
   [[ "$own_out" == yes ]] || defaults+=(--out="$BUILD_WORKSPACE_DIRECTORY/{out}")
 fi
-exec {generator} --inputs={inputs} --katex={katex} --gnuplot={gnuplot} --dot={dot} "${{defaults[@]}}" "$@"
+exec {generator} --inputs={inputs} --katex={katex} --gnuplot={gnuplot} --dot={dot} "${{defaults[@]}}" "${{args[@]}}"
 """
 
 def _paper_report_impl(ctx):
@@ -197,13 +210,17 @@ def _paper_report_impl(ctx):
     verdicts = [v[ClaimVerdictInfo] for v in ctx.attr.verdicts]
     verdict_labels = [v.label for v in ctx.attr.verdicts]
     inputs = ctx.actions.declare_file(ctx.label.name + ".inputs.json")
+    fields = {}
+    if ctx.attr.external_runs:
+        # The generator reads run <name> from <--results>/<name>.
+        fields["results"] = "external"
     ctx.actions.write(inputs, struct(
         report = str(ctx.label),
         runs = [
             struct(
                 target = str(label),
                 binary = str(r.binary),
-                dir = r.dir.short_path,
+                dir = label.name if ctx.attr.external_runs else r.dir.short_path,
                 args = r.args,
                 profile = r.profile,
             )
@@ -220,6 +237,7 @@ def _paper_report_impl(ctx):
             for label, v in zip(verdict_labels, verdicts)
         ],
         papers = [f.short_path for f in ctx.files.srcs],
+        **fields
     ).to_json() + "\n")
     launcher = ctx.actions.declare_file(ctx.label.name)
     ctx.actions.write(launcher, _LAUNCHER.format(
@@ -232,7 +250,7 @@ def _paper_report_impl(ctx):
         gnuplot = ctx.attr.gnuplot,
         dot = ctx.attr.dot,
     ), is_executable = True)
-    files = [inputs] + ctx.files.srcs + [r.dir for r in runs]
+    files = [inputs] + ctx.files.srcs + ([] if ctx.attr.external_runs else [r.dir for r in runs])
     for v in verdicts:
         files += [v.xml, v.exit_code, v.log]
     runfiles = ctx.runfiles(files = files).merge(ctx.attr.generator[DefaultInfo].default_runfiles)
@@ -246,10 +264,51 @@ paper_report = rule(
         "runs": attr.label_list(providers = [ExperimentRunInfo]),
         "verdicts": attr.label_list(providers = [ClaimVerdictInfo]),
         "srcs": attr.label_list(allow_files = [".md"], doc = "The literate text, in order."),
+        "external_runs": attr.bool(
+            default = False,
+            doc = "Read the runs from a results directory given as --results=<dir> " +
+                  "(<dir>/<run target name>/, e.g. written by tools/cluster/slurm_submit.sh) " +
+                  "instead of building them: only the claim tests run as build actions.",
+        ),
         "out": attr.string(default = "reports/out", doc = "Output, relative to the workspace."),
         "katex": attr.string(default = "/usr/share/javascript/katex"),
         "gnuplot": attr.string(default = "gnuplot"),
         "dot": attr.string(default = "dot"),
     },
     doc = "The report generator, runnable with `bazel run`, over the given runs and verdicts.",
+)
+
+def _run_list_impl(ctx):
+    lines = []
+    for r in ctx.attr.runs:
+        info = r[ExperimentRunInfo]
+        for a in info.args:
+            if "\t" in a or "\n" in a:
+                fail("%s: argument %r holds a tab or a newline" % (r.label, a))
+        lines.append("\t".join([r.label.name, info.executable.short_path] + info.args))
+    out = ctx.outputs.table
+    ctx.actions.write(out, "".join([line + "\n" for line in lines]))
+    exes = depset([r[ExperimentRunInfo].executable for r in ctx.attr.runs])
+    return [DefaultInfo(
+        files = depset([out], transitive = [exes]),
+        runfiles = ctx.runfiles(transitive_files = depset([out], transitive = [exes])),
+    )]
+
+run_list = rule(
+    implementation = _run_list_impl,
+    attrs = {
+        "runs": attr.label_list(providers = [ExperimentRunInfo]),
+    },
+    # A predeclared output, so that <name>.tsv is a label of its own.
+    outputs = {"table": "%{name}.tsv"},
+    doc = """The runs of experiment_run targets as a table, without running them.
+
+Writes <name>.tsv, one line per run, fields separated by tabs: the run
+target's name, the binary's path below bazel-bin, then the binary's
+arguments after --out (--profile=<profile> first). Building the target
+builds the binaries, not the runs. tools/cluster/slurm_submit.sh submits
+such a table as a Slurm job array; the run of line i is
+`<binary> --out=<results>/<name> <arguments>`, the very command the
+experiment_run action runs.
+""",
 )

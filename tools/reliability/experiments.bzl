@@ -66,6 +66,8 @@ _REPORT_BAD = [
     "--dot=@OUT",
     "--workspace=@FILE",
     "--workspace=@OUT/none",
+    "--results=@FILE",
+    "--results=@OUT/none",
 ]
 
 _BENCH_OUT = "--benchmark_out=@OUT/bench.json+"
