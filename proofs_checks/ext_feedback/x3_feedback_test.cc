@@ -279,7 +279,6 @@ TEST(X3, CurvesFeedbackAlignmentLearnsPartOfTheEncoding) {
   const ClaimState slow_state = slower(c, slow);
   check_angle(c, 90, angle);
   ::testing::Test::RecordProperty("measured", absl::StrCat(learn, " | ", slow, " | ", angle));
-  RecordProperty("refuted", learn);
   record_verdict("X3-LEARN", ClaimState::kRefuted, learn);
   record_verdict("X3-SLOWER", slow_state, slow);
   record_verdict("X3-ANGLE", ClaimState::kVerified, angle);

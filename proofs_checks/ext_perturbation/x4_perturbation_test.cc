@@ -144,7 +144,7 @@ TEST(X4, NoPerturbationLearnerEscapesTheParityFailure) {
   RecordProperty("measured", stat);
   record_verdict("X4-PARITY", ClaimState::kVerified, stat);
   EXPECT_GE(bp_best, 0.6);
-  RecordProperty("refuted", bp_stat);
+  RecordProperty("measured_bp", bp_stat);
   record_verdict("X4-PARITY-BP", ClaimState::kRefuted, bp_stat);
 }
 
