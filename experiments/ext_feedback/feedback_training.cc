@@ -24,36 +24,6 @@ namespace {
 constexpr std::uint64_t kTarget = 0, kHeldOut = 1, kInit = 2, kFeedback = 3, kBatches = 4;
 constexpr std::size_t kProbe = 256;  // held-out rows of the angle's probe batch
 
-// (1/(m c)) sum (score - y)^2 over the m rows and c columns.
-double mse(const Matrix& score, const Matrix& y) {
-  double sum = 0;
-  for (std::size_t i = 0; i < y.shape(0); ++i)
-    for (std::size_t c = 0; c < y.shape(1); ++c) {
-      const double e = double(score(i, c)) - y(i, c);
-      sum += e * e;
-    }
-  return sum / static_cast<double>(y.size());
-}
-
-double accuracy(const Matrix& score, const Matrix& y) {
-  std::int64_t correct = 0;
-  for (std::size_t i = 0; i < y.shape(0); ++i) correct += y(i, 0) * score(i, 0) > 0;
-  return static_cast<double>(correct) / static_cast<double>(y.shape(0));
-}
-
-// The held-out variance of y per column around its own mean, averaged over
-// the columns: the error of the best constant.
-double target_variance(const Matrix& y) {
-  double sq = 0;
-  for (std::size_t c = 0; c < y.shape(1); ++c) {
-    double mean = 0;
-    for (std::size_t i = 0; i < y.shape(0); ++i) mean += y(i, c);
-    mean /= static_cast<double>(y.shape(0));
-    for (std::size_t i = 0; i < y.shape(0); ++i) sq += (y(i, c) - mean) * (y(i, c) - mean);
-  }
-  return sq / static_cast<double>(y.size());
-}
-
 using Sample = std::function<void(std::size_t, Engine&, Matrix&, Matrix&)>;
 
 // The two learners of one problem: the network `in`-width-...-`out` from one
@@ -131,7 +101,7 @@ Table parity_feedback(const FeedbackSettings& s, std::uint64_t seed, RunStatus& 
       [&](std::size_t B, Engine& rng, Matrix& x, Matrix& y) {
         sample_parity_batch(parity, B, rng, x, y);
       },
-      accuracy, "accuracy", false, status, on_step);
+      sign_accuracy, "accuracy", false, status, on_step);
 }
 
 Table tuples_feedback(const FeedbackSettings& s, int k, std::uint64_t seed, RunStatus& status,
@@ -150,7 +120,7 @@ Table tuples_feedback(const FeedbackSettings& s, int k, std::uint64_t seed, RunS
         std::copy(batch.images.begin(), batch.images.end(), x.begin());
         y = batch.tuple_labels;
       },
-      accuracy, "accuracy", false, status, on_step);
+      sign_accuracy, "accuracy", false, status, on_step);
 }
 
 Table curves_feedback(const FeedbackSettings& s, int n, std::uint64_t seed, RunStatus& status,
@@ -165,7 +135,7 @@ Table curves_feedback(const FeedbackSettings& s, int n, std::uint64_t seed, RunS
         x = xt::cast<float>(f);
         y = xt::cast<float>(p);
       },
-      mse, "test_mse", true, status, on_step);
+      mean_squared_error, "test_mse", true, status, on_step);
 }
 
 Table step_feedback(const FeedbackSettings& s, std::uint64_t seed, RunStatus& status,
@@ -180,7 +150,7 @@ Table step_feedback(const FeedbackSettings& s, std::uint64_t seed, RunStatus& st
       [&](std::size_t B, Engine& rng, Matrix& x, Matrix& y) {
         sample_step_batch(target, B, rng, x, r, y);
       },
-      mse, "test_mse", true, status, on_step);
+      mean_squared_error, "test_mse", true, status, on_step);
 }
 
 }  // namespace fgbdl

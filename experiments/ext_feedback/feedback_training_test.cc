@@ -42,7 +42,9 @@ void check_pair(const Table& t, const std::string& score, bool differ = true) {
   ASSERT_EQ(t.rows().size(), 3u);
   const std::size_t bp = column(t, "bp_" + score), fa = column(t, "fa_" + score);
   EXPECT_EQ(t.rows()[0][bp], t.rows()[0][fa]);
-  if (differ) EXPECT_NE(t.rows()[2][bp], t.rows()[2][fa]);
+  if (differ) {
+    EXPECT_NE(t.rows()[2][bp], t.rows()[2][fa]);
+  }
   EXPECT_EQ(t.rows()[2][0], 40);
   const double angle = t.rows()[0][column(t, "fa_angle_deg")];
   EXPECT_GT(angle, 0);

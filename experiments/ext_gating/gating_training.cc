@@ -27,24 +27,6 @@ namespace {
 constexpr std::uint64_t kData = 0, kHeldOut = 1, kReluInit = 2, kGaluInit = 3, kBatches = 4,
                         kTarget = 5;
 
-// (1/(m c)) sum (score - y)^2 over the m rows and c columns.
-double mse(const Matrix& score, const Matrix& y) {
-  double sum = 0;
-  for (std::size_t i = 0; i < y.shape(0); ++i) {
-    for (std::size_t c = 0; c < y.shape(1); ++c) {
-      const double e = double(score(i, c)) - y(i, c);
-      sum += e * e;
-    }
-  }
-  return sum / static_cast<double>(y.size());
-}
-
-double accuracy(const Matrix& score, const Matrix& y) {
-  std::int64_t correct = 0;
-  for (std::size_t i = 0; i < y.shape(0); ++i) correct += y(i, 0) * score(i, 0) > 0;
-  return static_cast<double>(correct) / static_cast<double>(y.shape(0));
-}
-
 void check(const FreshSettings& s) {
   if (s.d < 1 || s.width < 1 || s.steps < 1 || s.batch < 1 || s.eval_every < 1 ||
       s.eval_samples < 1 || s.hidden_layers < 1 || s.hidden_layers > 8 || s.outputs < 1)
@@ -145,7 +127,7 @@ Table memorize(const MemorizeSettings& s, std::uint64_t seed, RunStatus& status,
   PairSettings p{s.optimizer, s.lr, s.steps, s.eval_every, derive_engine(seed, kBatches)};
   p.draw = draw_rows(train_set, B);
   p.eval = &train_set;
-  p.score = mse;
+  p.score = mean_squared_error;
   const std::vector<Curve> curves = train_pair(relu, galu, p, on_step);
   return merge_curves({"step", "relu_train_mse", "galu_train_mse", "exact_train_mse", "kd_over_m"},
                curves, {exact, static_cast<double>(s.k * s.d) / static_cast<double>(s.m)},
@@ -188,17 +170,7 @@ Table fresh_pair(const FreshSettings& s, std::uint64_t seed, const GaluShape& sh
     curves = train_pair(relu, galu, p, on_step);
   }
   std::vector<double> constants;
-  if (add_variance) {  // per output, around its own mean; averaged over the outputs
-    double sq = 0;
-    for (std::size_t c = 0; c < test.y.shape(1); ++c) {
-      double mean = 0;
-      for (std::size_t i = 0; i < test.y.shape(0); ++i) mean += test.y(i, c);
-      mean /= static_cast<double>(test.y.shape(0));
-      for (std::size_t i = 0; i < test.y.shape(0); ++i)
-        sq += (test.y(i, c) - mean) * (test.y(i, c) - mean);
-    }
-    constants.push_back(sq / static_cast<double>(test.y.size()));
-  }
+  if (add_variance) constants.push_back(target_variance(test.y));
   return merge_curves(columns, curves, constants, status);
 }
 
@@ -216,7 +188,7 @@ Table parity_gating(const FreshSettings& s, std::uint64_t seed, RunStatus& statu
       [&](std::size_t B, Engine& rng, Matrix& x, Matrix& y) {
         sample_parity_batch(parity, B, rng, x, y);
       },
-      accuracy, {"step", "relu_accuracy", "galu_accuracy"}, false, status, on_step);
+      sign_accuracy, {"step", "relu_accuracy", "galu_accuracy"}, false, status, on_step);
 }
 
 Table step_gating(const FreshSettings& s, std::uint64_t seed, RunStatus& status,
@@ -232,7 +204,8 @@ Table step_gating(const FreshSettings& s, std::uint64_t seed, RunStatus& status,
       [&](std::size_t B, Engine& rng, Matrix& x, Matrix& y) {
         sample_step_batch(target, B, rng, x, r, y);
       },
-      mse, {"step", "relu_test_mse", "galu_test_mse", "target_variance"}, true, status, on_step);
+      mean_squared_error, {"step", "relu_test_mse", "galu_test_mse", "target_variance"}, true,
+      status, on_step);
 }
 
 Table tuples_gating(const FreshSettings& s, int k, std::uint64_t seed, RunStatus& status,
@@ -255,7 +228,7 @@ Table tuples_gating(const FreshSettings& s, int k, std::uint64_t seed, RunStatus
         std::copy(batch.images.begin(), batch.images.end(), x.begin());
         y = batch.tuple_labels;
       },
-      accuracy, {"step", "relu_accuracy", "galu_accuracy"}, false, status, on_step);
+      sign_accuracy, {"step", "relu_accuracy", "galu_accuracy"}, false, status, on_step);
 }
 
 Table curves_gating(const FreshSettings& s, int n, std::uint64_t seed, RunStatus& status,
@@ -273,7 +246,8 @@ Table curves_gating(const FreshSettings& s, int n, std::uint64_t seed, RunStatus
         x = xt::cast<float>(f);
         y = xt::cast<float>(p);
       },
-      mse, {"step", "relu_test_mse", "galu_test_mse", "target_variance"}, true, status, on_step);
+      mean_squared_error, {"step", "relu_test_mse", "galu_test_mse", "target_variance"}, true,
+      status, on_step);
 }
 
 float softmax_cross_entropy(const Matrix& score, const Matrix& y, Matrix& dscore) {

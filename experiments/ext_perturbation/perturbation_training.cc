@@ -32,33 +32,6 @@ void check(const X4Settings& s) {
     throw std::invalid_argument("x4: sizes >= 1, lr > 0, sigma > 0, 0 <= beta < 1");
 }
 
-double mse(const Matrix& score, const Matrix& y) {
-  double sum = 0;
-  for (std::size_t i = 0; i < y.size(); ++i) {
-    const double e = double(score.data()[i]) - y.data()[i];
-    sum += e * e;
-  }
-  return sum / static_cast<double>(y.size());
-}
-
-double accuracy(const Matrix& score, const Matrix& y) {
-  std::int64_t correct = 0;
-  for (std::size_t i = 0; i < y.shape(0); ++i) correct += y(i, 0) * score(i, 0) > 0;
-  return static_cast<double>(correct) / static_cast<double>(y.shape(0));
-}
-
-// The per-coordinate variance of y around its own means, averaged.
-double column_variance(const Matrix& y) {
-  double sq = 0;
-  for (std::size_t c = 0; c < y.shape(1); ++c) {
-    double mean = 0;
-    for (std::size_t i = 0; i < y.shape(0); ++i) mean += y(i, c);
-    mean /= static_cast<double>(y.shape(0));
-    for (std::size_t i = 0; i < y.shape(0); ++i) sq += (y(i, c) - mean) * (y(i, c) - mean);
-  }
-  return sq / static_cast<double>(y.size());
-}
-
 // The three learners of a run, in order backprop, gaussian, cauchy: each a
 // fresh model from `make` (the same initial weights), the same batches
 // (each learner draws from its own copy of the batch stream), its metric
@@ -116,13 +89,13 @@ Table mlp_problem(const X4Settings& s, std::uint64_t seed, const std::vector<std
       [&](MlpModel& m) {
         Matrix out;
         m.predict(test.x, out);
-        return regression ? mse(out, test.y) : accuracy(out, test.y);
+        return regression ? mean_squared_error(out, test.y) : sign_accuracy(out, test.y);
       },
       on_step);
   if (regression)
     return merge_curves({"step", "backprop_test_mse", "gaussian_test_mse", "cauchy_test_mse",
                          "target_variance"},
-                        curves, std::vector<double>{column_variance(test.y)}, status);
+                        curves, std::vector<double>{target_variance(test.y)}, status);
   return merge_curves({"step", "backprop_accuracy", "gaussian_accuracy", "cauchy_accuracy"},
                       curves, std::vector<double>{}, status);
 }
@@ -214,7 +187,7 @@ Table flat_perturbation(const X4Settings& s, bool smooth, std::uint64_t seed, Ru
       on_step);
   return merge_curves(
       {"step", "backprop_test_mse", "gaussian_test_mse", "cauchy_test_mse", "target_variance"},
-      curves, std::vector<double>{column_variance(test.y)}, status);
+      curves, std::vector<double>{target_variance(test.y)}, status);
 }
 
 }  // namespace fgbdl

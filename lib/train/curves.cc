@@ -24,6 +24,34 @@ Curve train_curve(Model<XYBatch>& model, const std::string& optimizer, double lr
                                      metrics, on_step, checked);
 }
 
+double mean_squared_error(const Matrix& score, const Matrix& y) {
+  double sum = 0;
+  for (std::size_t i = 0; i < y.shape(0); ++i) {
+    for (std::size_t c = 0; c < y.shape(1); ++c) {
+      const double e = double(score(i, c)) - y(i, c);
+      sum += e * e;
+    }
+  }
+  return sum / static_cast<double>(y.size());
+}
+
+double sign_accuracy(const Matrix& score, const Matrix& y) {
+  std::int64_t correct = 0;
+  for (std::size_t i = 0; i < y.shape(0); ++i) correct += y(i, 0) * score(i, 0) > 0;
+  return static_cast<double>(correct) / static_cast<double>(y.shape(0));
+}
+
+double target_variance(const Matrix& y) {
+  double sq = 0;
+  for (std::size_t c = 0; c < y.shape(1); ++c) {
+    double mean = 0;
+    for (std::size_t i = 0; i < y.shape(0); ++i) mean += y(i, c);
+    mean /= static_cast<double>(y.shape(0));
+    for (std::size_t i = 0; i < y.shape(0); ++i) sq += (y(i, c) - mean) * (y(i, c) - mean);
+  }
+  return sq / static_cast<double>(y.size());
+}
+
 Table merge_curves(const std::vector<std::string>& columns, const std::vector<Curve>& curves,
                    const std::vector<double>& constants, RunStatus& status) {
   status = RunStatus{};

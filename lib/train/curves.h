@@ -74,6 +74,18 @@ Curve train_curve(Model<XYBatch>& model, const std::string& optimizer, double lr
                   const std::function<void(std::int64_t)>& on_step,
                   std::size_t checked = static_cast<std::size_t>(-1));
 
+// Scores of predictions `score` [n, c] against targets y [n, c], for the
+// metrics of the learners compared here:
+//   mean_squared_error  (1/(n c)) sum (score - y)^2;
+//   sign_accuracy       the fraction of rows with y(i, 0) score(i, 0) > 0
+//                       (targets +-1; a score of 0 is wrong);
+//   target_variance     the variance of y per column around its own mean,
+//                       averaged over the columns: the error of the best
+//                       constant prediction.
+double mean_squared_error(const Matrix& score, const Matrix& y);
+double sign_accuracy(const Matrix& score, const Matrix& y);
+double target_variance(const Matrix& y);
+
 // One row per evaluation (every curve follows one schedule): the step, each
 // curve's metrics in order, then the constants. A run in which a learner
 // diverges ends at the first divergence: rows before that step, then one row
