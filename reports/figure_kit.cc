@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -34,13 +35,15 @@ Groups configs_of(const std::vector<Run>& runs, const std::string& claim) {
   return groups;
 }
 
-// d of a config named d<D>, else -1.
-int parse_d(const std::string& config) {
-  int d = -1;
-  if (config.size() < 2 || config[0] != 'd' || !absl::SimpleAtoi(config.substr(1), &d) || d < 1)
+int size_in(const std::string& config, const std::string& prefix) {
+  int n = -1;
+  if (!absl::StartsWith(config, prefix) || !absl::SimpleAtoi(config.substr(prefix.size()), &n) ||
+      n < 1)
     return -1;
-  return d;
+  return n;
 }
+
+int parse_d(const std::string& config) { return size_in(config, "d"); }
 
 int config_d(const std::vector<const Run*>& runs, const std::string& config) {
   const int d = parse_d(config);
@@ -138,6 +141,54 @@ void bar_curve(std::vector<std::string>& curves, int block, const std::string& c
       "dat index %d using 1:2:3:4 with yerrorbars pt 7 ps 0.6 lc rgb '%s' notitle", block, c));
   curves.push_back(absl::StrFormat(
       "dat index %d using 1:2 with lines lw 2 %s lc rgb '%s' title '%s'", block, dash, c, title));
+}
+
+Panel error_rate_panel(Plot& p, const std::vector<const Run*>& runs, const std::string& title,
+                       const std::string& xlabel, double ymax,
+                       const std::vector<LearnerColumn>& learners, int* nonfinite) {
+  Panel panel;
+  panel.settings = absl::StrFormat(
+      "set title '%s'\nunset logscale y\nset format y '%%g'\n"
+      "set yrange [-0.02:%g]\nset xlabel '%s'\nset ylabel 'held-out error'\n",
+      title, ymax, xlabel);
+  for (std::size_t i = 0; i < learners.size(); ++i) {
+    const std::string& column = learners[i].column;
+    std::vector<Stat> stats = nonempty(aggregate(runs, "step", column, nonfinite), runs, column);
+    for (Stat& s : stats) {
+      const double lo = s.lo;
+      s.mean = 1 - s.mean;
+      s.lo = 1 - s.hi;
+      s.hi = 1 - lo;
+    }
+    band_curve(panel.curves, p.add_block(block_of(stats)), color(static_cast<int>(i)),
+               learners[i].title);
+  }
+  panel.curves.push_back(kChance);
+  return panel;
+}
+
+Panel squared_error_panel(Plot& p, const std::vector<const Run*>& runs, const std::string& title,
+                          const std::string& xlabel, const std::vector<LearnerColumn>& learners,
+                          int* nonfinite, int* nonpositive, int* clipped) {
+  Panel panel;
+  panel.settings = absl::StrFormat(
+      "set title '%s'\nset logscale y\nset format y '10^{%%L}'\n"
+      "set yrange [*:*]\nset xlabel '%s'\nset ylabel 'held-out squared error'\n",
+      title, xlabel);
+  for (std::size_t i = 0; i < learners.size(); ++i) {
+    const std::string& column = learners[i].column;
+    const std::vector<Stat> stats = for_log_axis(
+        nonempty(aggregate(runs, "step", column, nonfinite), runs, column), nonpositive, clipped);
+    if (stats.empty()) continue;
+    band_curve(panel.curves, p.add_block(block_of(stats)), color(static_cast<int>(i)),
+               learners[i].title);
+  }
+  const std::vector<Stat> constant = for_log_axis(
+      nonempty(aggregate(runs, "step", "target_variance", nonfinite), runs, "target_variance"),
+      nonpositive, clipped);
+  if (!constant.empty())
+    band_curve(panel.curves, p.add_block(block_of(constant)), "#444444", "best constant", true);
+  return panel;
 }
 
 }  // namespace fgbdl::report

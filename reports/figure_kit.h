@@ -44,6 +44,8 @@ Groups configs_of(const std::vector<Run>& runs, const std::string& claim);
 
 // d of a config named d<D>, else -1; config_d refuses a config not so named.
 int parse_d(const std::string& config);
+// N of a config named <prefix><N> (N >= 1), else -1: parse_d is size_in(config, "d").
+int size_in(const std::string& config, const std::string& prefix);
 int config_d(const std::vector<const Run*>& runs, const std::string& config);
 
 // A number for a data block (%.9g).
@@ -73,6 +75,23 @@ void band_curve(std::vector<std::string>& curves, int block, const std::string& 
 // line's gnuplot dash clause ("" solid, "dt 2" dashed, "dt 3" dotted).
 void bar_curve(std::vector<std::string>& curves, int block, const std::string& c,
                const std::string& title, const std::string& dash = "");
+
+// One learner's curve in a panel of a comparison: its metrics column and
+// the key's title.
+struct LearnerColumn {
+  std::string column, title;
+};
+// A panel of the held-out error 1 - accuracy of each learner (columns of
+// accuracies, colours 0, 1, ... in order) against steps, y from -0.02 to
+// ymax, chance dashed.
+Panel error_rate_panel(Plot& p, const std::vector<const Run*>& runs, const std::string& title,
+                       const std::string& xlabel, double ymax,
+                       const std::vector<LearnerColumn>& learners, int* nonfinite);
+// A panel of the held-out squared error of each learner against steps on a
+// log scale, the best constant (column target_variance) dashed.
+Panel squared_error_panel(Plot& p, const std::vector<const Run*>& runs, const std::string& title,
+                          const std::string& xlabel, const std::vector<LearnerColumn>& learners,
+                          int* nonfinite, int* nonpositive, int* clipped);
 
 inline constexpr char kChance[] =
     "0.5 with lines dt 2 lw 1.5 lc rgb '#666666' title 'chance (0.5)'";

@@ -37,15 +37,6 @@ constexpr Family kFamilies[] = {
     {"step_d", "step target, d = %d (d-100-100-1)", false, "Adam step"},
 };
 
-// The size in a config named <prefix><N> (N >= 1), else -1.
-int size_in(const std::string& config, const std::string& prefix) {
-  int n = -1;
-  if (!absl::StartsWith(config, prefix) || !absl::SimpleAtoi(config.substr(prefix.size()), &n) ||
-      n < 1)
-    return -1;
-  return n;
-}
-
 // The family of a config; refuses a config of no family.
 const Family& family_of(const std::string& config, const std::vector<const Run*>& runs, int* n) {
   for (const Family& f : kFamilies) {
@@ -62,46 +53,12 @@ const std::pair<const char*, const char*> kLearners[] = {{"bp_", "back-propagati
 
 Panel error_panel(Plot& p, const std::vector<const Run*>& runs, const Family& f, int n,
                   int* nonfinite, int* nonpositive, int* clipped) {
-  Panel panel;
   const std::string title = absl::StrFormat(f.title, n);
-  if (f.accuracy) {
-    panel.settings = absl::StrFormat(
-        "set title '%s'\nunset logscale y\nset format y '%%g'\n"
-        "set yrange [-0.02:0.56]\nset xlabel '%s'\nset ylabel 'held-out error'\n",
-        title, f.xlabel);
-  } else {
-    panel.settings = absl::StrFormat(
-        "set title '%s'\nset logscale y\nset format y '10^{%%L}'\n"
-        "set yrange [*:*]\nset xlabel '%s'\nset ylabel 'held-out squared error'\n",
-        title, f.xlabel);
-  }
-  for (int i = 0; i < 2; ++i) {
-    const std::string column =
-        absl::StrCat(kLearners[i].first, f.accuracy ? "accuracy" : "test_mse");
-    std::vector<Stat> stats = nonempty(aggregate(runs, "step", column, nonfinite), runs, column);
-    if (f.accuracy) {
-      for (Stat& s : stats) {
-        const double lo = s.lo;
-        s.mean = 1 - s.mean;
-        s.lo = 1 - s.hi;
-        s.hi = 1 - lo;
-      }
-    } else {
-      stats = for_log_axis(stats, nonpositive, clipped);
-      if (stats.empty()) continue;
-    }
-    band_curve(panel.curves, p.add_block(block_of(stats)), color(i), kLearners[i].second);
-  }
-  if (f.accuracy) {
-    panel.curves.push_back(kChance);
-  } else {
-    const std::vector<Stat> constant = for_log_axis(
-        nonempty(aggregate(runs, "step", "target_variance", nonfinite), runs, "target_variance"),
-        nonpositive, clipped);
-    if (!constant.empty())
-      band_curve(panel.curves, p.add_block(block_of(constant)), "#444444", "best constant", true);
-  }
-  return panel;
+  const std::string metric = f.accuracy ? "accuracy" : "test_mse";
+  std::vector<LearnerColumn> learners;
+  for (const auto& [prefix, name] : kLearners) learners.push_back({prefix + metric, name});
+  if (f.accuracy) return error_rate_panel(p, runs, title, f.xlabel, 0.56, learners, nonfinite);
+  return squared_error_panel(p, runs, title, f.xlabel, learners, nonfinite, nonpositive, clipped);
 }
 
 // The configurations in family order, each with its family and size.

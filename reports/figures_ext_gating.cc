@@ -185,57 +185,12 @@ Plot x2_memorize(const std::vector<Run>& all) {
   return p;
 }
 
-// A panel of the held-out error 1 - accuracy (columns relu_accuracy,
-// galu_accuracy) against steps, chance dashed.
-Panel accuracy_panel(Plot& p, const std::vector<const Run*>& runs, const std::string& title,
-                     const std::string& xlabel, int* nonfinite) {
-  Panel panel;
-  panel.settings = absl::StrFormat(
-      "set title '%s'\nunset logscale y\nset format y '%%g'\n"
-      "set yrange [-0.02:0.56]\nset xlabel '%s'\nset ylabel 'held-out error'\n",
-      title, xlabel);
-  const std::pair<const char*, const char*> learners[] = {{"relu_accuracy", "ReLU network"},
-                                                          {"galu_accuracy", "GaLU network"}};
-  for (int i = 0; i < 2; ++i) {
-    std::vector<Stat> stats =
-        nonempty(aggregate(runs, "step", learners[i].first, nonfinite), runs, learners[i].first);
-    for (Stat& s : stats) {
-      const double lo = s.lo;
-      s.mean = 1 - s.mean;
-      s.lo = 1 - s.hi;
-      s.hi = 1 - lo;
-    }
-    band_curve(panel.curves, p.add_block(block_of(stats)), color(i), learners[i].second);
-  }
-  panel.curves.push_back(kChance);
-  return panel;
-}
-
-// A panel of the held-out squared error (columns relu_test_mse,
-// galu_test_mse) against steps on a log scale, the best constant
-// (target_variance) dashed.
-Panel mse_panel(Plot& p, const std::vector<const Run*>& runs, const std::string& title,
-                const std::string& galu_title, int* nonfinite, int* nonpositive, int* clipped) {
-  Panel panel;
-  panel.settings = absl::StrFormat(
-      "set title '%s'\nset logscale y\nset format y '10^{%%L}'\n"
-      "set yrange [*:*]\nset xlabel 'Adam step'\nset ylabel 'held-out squared error'\n",
-      title);
-  const std::pair<const char*, std::string> learners[] = {{"relu_test_mse", "ReLU network"},
-                                                          {"galu_test_mse", galu_title}};
-  for (int i = 0; i < 2; ++i) {
-    const std::vector<Stat> stats = for_log_axis(
-        nonempty(aggregate(runs, "step", learners[i].first, nonfinite), runs, learners[i].first),
-        nonpositive, clipped);
-    if (stats.empty()) continue;
-    band_curve(panel.curves, p.add_block(block_of(stats)), color(i), learners[i].second);
-  }
-  const std::vector<Stat> constant = for_log_axis(
-      nonempty(aggregate(runs, "step", "target_variance", nonfinite), runs, "target_variance"),
-      nonpositive, clipped);
-  if (!constant.empty())
-    band_curve(panel.curves, p.add_block(block_of(constant)), "#444444", "best constant", true);
-  return panel;
+// The ReLU and GaLU networks' accuracies, and their squared errors with the
+// GaLU network's title.
+const std::vector<LearnerColumn> kLearners{{"relu_accuracy", "ReLU network"},
+                                           {"galu_accuracy", "GaLU network"}};
+std::vector<LearnerColumn> mse_learners(const std::string& galu_title) {
+  return {{"relu_test_mse", "ReLU network"}, {"galu_test_mse", galu_title}};
 }
 
 // Panels in rows of at most three.
@@ -262,9 +217,9 @@ Plot x2_parity_step(const std::vector<Run>& all) {
     if (!absl::StartsWith(config, "parity_")) continue;
     const int d = parse_d(config.substr(7));
     if (d < 0) refuse(runs.front()->dir, "the config name is not parity_d<D>", runs.front()->target);
-    p.panels.push_back(accuracy_panel(
-        p, runs, absl::StrFormat("parity of d = %d bits (width %d)", d, 10 * d), "SGD step",
-        &nonfinite));
+    p.panels.push_back(error_rate_panel(
+        p, runs, absl::StrFormat("parity of d = %d bits (width %d)", d, 10 * d), "SGD step", 0.56,
+        kLearners, &nonfinite));
     parity_ds.push_back(absl::StrCat(d));
     most = std::max(most, runs.size());
     add_runs(p, runs);
@@ -279,11 +234,12 @@ Plot x2_parity_step(const std::vector<Run>& all) {
     if (d < 0)
       refuse(runs.front()->dir, "the config name is not step_d<D>[_l2]", runs.front()->target);
     two_layers = two_layers || l2;
-    p.panels.push_back(mse_panel(
+    p.panels.push_back(squared_error_panel(
         p, runs,
         absl::StrFormat("step target, d = %d, %s", d,
                         l2 ? "two hidden layers (GaLU0)" : "one hidden layer"),
-        l2 ? "GaLU0" : "GaLU network", &nonfinite, &nonpositive, &clipped));
+        "Adam step", mse_learners(l2 ? "GaLU0" : "GaLU network"), &nonfinite, &nonpositive,
+        &clipped));
     most = std::max(most, runs.size());
     add_runs(p, runs);
   }
@@ -311,15 +267,6 @@ Plot x2_parity_step(const std::vector<Run>& all) {
   return p;
 }
 
-// The size in a config named <prefix><N> (N >= 1), else -1.
-int size_in(const std::string& config, const std::string& prefix) {
-  int n = -1;
-  if (!absl::StartsWith(config, prefix) ||
-      !absl::SimpleAtoi(config.substr(prefix.size()), &n) || n < 1)
-    return -1;
-  return n;
-}
-
 Plot x2_images_curves(const std::vector<Run>& all) {
   Plot p;
   p.name = "x2_images_curves";
@@ -332,9 +279,9 @@ Plot x2_images_curves(const std::vector<Run>& all) {
     if (!absl::StartsWith(config, "tuples_")) continue;
     const int k = size_in(config, "tuples_k");
     if (k < 0) refuse(runs.front()->dir, "the config name is not tuples_k<K>", runs.front()->target);
-    p.panels.push_back(accuracy_panel(
+    p.panels.push_back(error_rate_panel(
         p, runs, absl::StrFormat("line images, tuples of k = %d (784k inputs)", k), "Adam step",
-        &nonfinite));
+        0.56, kLearners, &nonfinite));
     ks.push_back(absl::StrCat(k));
     most = std::max(most, runs.size());
     add_runs(p, runs);
@@ -343,8 +290,9 @@ Plot x2_images_curves(const std::vector<Run>& all) {
     if (!absl::StartsWith(config, "curves_")) continue;
     const int n = size_in(config, "curves_n");
     if (n < 0) refuse(runs.front()->dir, "the config name is not curves_n<N>", runs.front()->target);
-    p.panels.push_back(mse_panel(p, runs, absl::StrFormat("curves to their encoding, n = %d", n),
-                                 "GaLU0", &nonfinite, &nonpositive, &clipped));
+    p.panels.push_back(squared_error_panel(
+        p, runs, absl::StrFormat("curves to their encoding, n = %d", n), "Adam step",
+        mse_learners("GaLU0"), &nonfinite, &nonpositive, &clipped));
     ns.push_back(absl::StrCat(n));
     most = std::max(most, runs.size());
     add_runs(p, runs);

@@ -26,59 +26,11 @@ namespace {
 constexpr char kBinary[] = "//experiments/ext_perturbation:x4_perturbation";
 constexpr char kClaim[] = "x4_perturbation";
 
-struct Learner {
-  const char* prefix;
-  const char* title;
-};
-constexpr Learner kLearners[] = {{"backprop", "back-propagation"},
-                                 {"gaussian", "Gaussian perturbations"},
-                                 {"cauchy", "Cauchy-sized perturbations"}};
-
-// Held-out error 1 - accuracy of the three learners, chance dashed.
-Panel error_panel(Plot& p, const std::vector<const Run*>& runs, const std::string& title,
-                  int* nonfinite) {
-  Panel panel;
-  panel.settings = absl::StrFormat(
-      "set title '%s'\nunset logscale y\nset format y '%%g'\n"
-      "set yrange [-0.02:0.6]\nset xlabel 'Adam step'\nset ylabel 'held-out error'\n",
-      title);
-  for (int i = 0; i < 3; ++i) {
-    const std::string column = absl::StrCat(kLearners[i].prefix, "_accuracy");
-    std::vector<Stat> stats = nonempty(aggregate(runs, "step", column, nonfinite), runs, column);
-    for (Stat& s : stats) {
-      const double lo = s.lo;
-      s.mean = 1 - s.mean;
-      s.lo = 1 - s.hi;
-      s.hi = 1 - lo;
-    }
-    band_curve(panel.curves, p.add_block(block_of(stats)), color(i), kLearners[i].title);
-  }
-  panel.curves.push_back(kChance);
-  return panel;
-}
-
-// Held-out squared error (log scale) of the three learners, the best
-// constant dashed.
-Panel mse_panel(Plot& p, const std::vector<const Run*>& runs, const std::string& title,
-                int* nonfinite, int* nonpositive, int* clipped) {
-  Panel panel;
-  panel.settings = absl::StrFormat(
-      "set title '%s'\nset logscale y\nset format y '10^{%%L}'\n"
-      "set yrange [*:*]\nset xlabel 'Adam step'\nset ylabel 'held-out squared error'\n",
-      title);
-  for (int i = 0; i < 3; ++i) {
-    const std::string column = absl::StrCat(kLearners[i].prefix, "_test_mse");
-    const std::vector<Stat> stats = for_log_axis(
-        nonempty(aggregate(runs, "step", column, nonfinite), runs, column), nonpositive, clipped);
-    if (stats.empty()) continue;
-    band_curve(panel.curves, p.add_block(block_of(stats)), color(i), kLearners[i].title);
-  }
-  const std::vector<Stat> constant = for_log_axis(
-      nonempty(aggregate(runs, "step", "target_variance", nonfinite), runs, "target_variance"),
-      nonpositive, clipped);
-  if (!constant.empty())
-    band_curve(panel.curves, p.add_block(block_of(constant)), "#444444", "best constant", true);
-  return panel;
+// The three learners' columns of `metric` ("accuracy", "test_mse").
+std::vector<LearnerColumn> learners(const std::string& metric) {
+  return {{"backprop_" + metric, "back-propagation"},
+          {"gaussian_" + metric, "Gaussian perturbations"},
+          {"cauchy_" + metric, "Cauchy-sized perturbations"}};
 }
 
 void lay_out(Plot& p) {
@@ -89,15 +41,6 @@ void lay_out(Plot& p) {
   p.height = 80 + 380 * p.rows;
   p.layout = "margins 0.07,0.98,0.15,0.92 spacing 0.07,0.16";
   p.settings = "set key top right font ',9' spacing 0.85\n";
-}
-
-// n of a config named <prefix><n>, else -1.
-int size_in(const std::string& config, const std::string& prefix) {
-  int n = -1;
-  if (!absl::StartsWith(config, prefix) ||
-      !absl::SimpleAtoi(config.substr(prefix.size()), &n) || n < 1)
-    return -1;
-  return n;
 }
 
 Plot x4_flat(const std::vector<Run>& all) {
@@ -113,7 +56,8 @@ Plot x4_flat(const std::vector<Run>& all) {
     const std::string title = std::string(config) == "flat"
                                   ? "flat model u(w^T x + b): exact gradient 0"
                                   : "smooth model: the sigmoid-sum loss of E5.2";
-    p.panels.push_back(mse_panel(p, it->second, title, &nonfinite, &nonpositive, &clipped));
+    p.panels.push_back(squared_error_panel(p, it->second, title, "Adam step", learners("test_mse"),
+                                           &nonfinite, &nonpositive, &clipped));
     most = std::max(most, it->second.size());
     add_runs(p, it->second);
   }
@@ -156,14 +100,17 @@ Plot x4_families(const std::vector<Run>& all) {
     }
   };
   take("parity_d", ds, [&](const std::vector<const Run*>& runs, int d) {
-    return error_panel(p, runs, absl::StrFormat("parities of d = %d bits", d), &nonfinite);
+    return error_rate_panel(p, runs, absl::StrFormat("parities of d = %d bits", d), "Adam step",
+                            0.6, learners("accuracy"), &nonfinite);
   });
   take("tuples_k", ks, [&](const std::vector<const Run*>& runs, int k) {
-    return error_panel(p, runs, absl::StrFormat("line images, tuples of k = %d", k), &nonfinite);
+    return error_rate_panel(p, runs, absl::StrFormat("line images, tuples of k = %d", k),
+                            "Adam step", 0.6, learners("accuracy"), &nonfinite);
   });
   take("curves_n", ns, [&](const std::vector<const Run*>& runs, int n) {
-    return mse_panel(p, runs, absl::StrFormat("curves to their encoding, n = %d", n), &nonfinite,
-                     &nonpositive, &clipped);
+    return squared_error_panel(p, runs, absl::StrFormat("curves to their encoding, n = %d", n),
+                               "Adam step", learners("test_mse"), &nonfinite, &nonpositive,
+                               &clipped);
   });
   if (p.panels.empty())
     missing("claim x4_perturbation with configs parity_d<D>, tuples_k<K> or curves_n<N>", kBinary);
