@@ -61,6 +61,13 @@ def build(head, arrays):
         loss = lambda out: sec2_parity.hinge_loss(out, batch["y"])
         # forward d + 10 d; backward: dW sums over the batch, dx over 10 d.
         n = d + 10 * d + s["batch"] + 10 * d
+    elif model == "t2":
+        d, width = s["d"], s["width"]
+        net = sec2_parity.T2Network(d, width)
+        batch["in"] = batch["x"]
+        loss = lambda out: sec2_parity.squared_loss(out, batch["y"])
+        # forward d + width; backward: dW sums over the batch, dx over width.
+        n = d + width + s["batch"] + width
     elif model.startswith("e3_1_"):
         k = s["k"]
         net = sec3_decomposition.TupleNetwork(k)

@@ -9,6 +9,10 @@
 // benchmarks, seed --seed):
 //   e2_1          E2.1 (Section 2.1): the parity network d = 10, 10d ReLU, 1;
 //                 hinge loss; SGD 0.01; batch 128.
+//   t2            T2 (Section 2, Theorem 2): the training network of T2,
+//                 d = 10, width 16, 1 (the same Mlp as E2.1's) on y =
+//                 cos(<v*, x>), ||v*|| = 5; squared loss (p - y)^2 / 2;
+//                 SGD 0.01; batch 128.
 //   e3_1_e2e, e3_1_dec
 //                 E3.1 (Section 3.1): the tuple network of k = --k (default
 //                 4) line images, end-to-end or with the decomposition's
@@ -33,7 +37,7 @@
 // computed, before its update), "final/<name>", and "const/<name>" for
 // what the model holds fixed (the whitening map, the step thresholds).
 // "forward" is the network's output at the initial parameters for the
-// dense networks (E2.1, E4.1.4, E5), and the decoded curves (float64) at
+// dense networks (E2.1, T2, E4.1.4, E5), and the decoded curves (float64) at
 // the final parameters for the three linear encoders of E4.1, whose
 // initial parameters are zero.
 //
@@ -48,6 +52,7 @@
 #include <vector>
 
 #include "experiments/sec2_parity/parity_training.h"
+#include "experiments/sec2_parity/t2_linear_periodic_lib.h"
 #include "experiments/sec3_decomposition/stocks_training.h"
 #include "experiments/sec3_decomposition/tuple_training.h"
 #include "experiments/sec4_conditioning/pwl_encoders.h"
@@ -136,6 +141,21 @@ void export_parity(std::uint64_t seed, int steps, Export& e, nlohmann::json& hea
     e.add("forward", net.net().output().data(), shape2(net.net().output()));
   });
   head["settings"] = {{"d", s.d}, {"width_factor", s.width_factor}, {"batch", s.batch},
+                      {"optimizer", "sgd"}, {"lr", s.lr}};
+}
+
+void export_t2(std::uint64_t seed, int steps, Export& e, nlohmann::json& head) {
+  T2TrainSettings s;
+  T2Trainer trainer(s, seed);
+  TrainingRun<XYBatch>& run = trainer.run();
+  XYBatch batch;
+  run.draw(batch);
+  e.add("batch/x", batch.x.data(), shape2(batch.x));
+  e.add("batch/y", batch.y.data(), shape2(batch.y));
+  const Mlp& mlp = trainer.net().net();
+  export_training(run, batch, steps, e,
+                  [&] { e.add("forward", mlp.output().data(), shape2(mlp.output())); });
+  head["settings"] = {{"d", s.d},         {"width", s.width}, {"r", s.r}, {"batch", s.batch},
                       {"optimizer", "sgd"}, {"lr", s.lr}};
 }
 
@@ -254,7 +274,7 @@ int run(int argc, char** argv) {
               "the PyTorch twin's check (twin/check.py).");
   const std::string model = flags.get_choice(
       "model", "e2_1",
-      {"e2_1", "e3_1_e2e", "e3_1_dec", "e3_2_e2e", "e3_2_dec", "e4_1_fc", "e4_1_conv", "e4_1_conv_whitened", "e4_1_autoencoder", "e5_e2e",
+      {"e2_1", "t2", "e3_1_e2e", "e3_1_dec", "e3_2_e2e", "e3_2_dec", "e4_1_fc", "e4_1_conv", "e4_1_conv_whitened", "e4_1_autoencoder", "e5_e2e",
        "e5_multiclass", "e5_forward_only"},
       "the model");
   const std::string out = flags.get_string("out", "", "output file (required)");
@@ -283,6 +303,7 @@ int run(int argc, char** argv) {
   Export e;
   nlohmann::json head = {{"model", model}, {"seed", seed}, {"steps", steps}};
   if (model == "e2_1") export_parity(seed, steps, e, head);
+  if (model == "t2") export_t2(seed, steps, e, head);
   if (model == "e3_1_e2e") export_tuples(TupleApproach::kEndToEnd, k, seed, steps, e, head);
   if (model == "e3_1_dec") export_tuples(TupleApproach::kDecomposition, k, seed, steps, e, head);
   if (model == "e3_2_e2e") export_stocks(StocksEstimator::kEndToEnd, k, seed, steps, e, head);

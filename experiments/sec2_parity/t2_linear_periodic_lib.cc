@@ -25,6 +25,21 @@ std::uint64_t radius_stream(int d, double r) {
   return splitmix64(splitmix64(static_cast<std::uint64_t>(d)) ^ bits);
 }
 
+const T2TrainSettings& validated(const T2TrainSettings& s) {
+  if (s.d < 1 || s.width < 1 || s.steps < 0 || s.batch < 1 || s.eval_every < 1 ||
+      s.eval_samples < 1 || !(s.r >= 0.0)) {
+    throw std::invalid_argument("t2_train: invalid settings");
+  }
+  return s;
+}
+
+// v* of the training run: uniform on the sphere of radius r.
+VectorD target_direction(const T2TrainSettings& s, std::uint64_t seed) {
+  const auto d = static_cast<std::uint64_t>(s.d);
+  Engine rng = derive_engine(seed, kStreamTarget ^ d);
+  return uniform_on_sphere(static_cast<std::size_t>(d), s.r, rng);
+}
+
 }  // namespace
 
 double t2_trivial_loss(double r) {
@@ -92,56 +107,50 @@ LineFit t2_fit_rate(const std::vector<T2VariancePoint>& points) {
   return fit_log2_line(r, v, w);
 }
 
+T2Trainer::T2Trainer(const T2TrainSettings& s, std::uint64_t seed)
+    : s_(validated(s)),
+      init_rng_(derive_engine(seed, static_cast<std::uint64_t>(s.d))),  // as t2_net
+      net_(Mlp({static_cast<std::size_t>(s.d), s.width, 1}, init_rng_), &squared_loss<float>),
+      v_(target_direction(s, seed)),
+      data_rng_(derive_engine(seed, kStreamData ^ static_cast<std::uint64_t>(s.d))),
+      eval_rng_(derive_engine(seed, kStreamEval ^ static_cast<std::uint64_t>(s.d))),
+      sgd_(s.lr) {
+  draw(eval_rng_, held_out_, static_cast<std::size_t>(s.eval_samples));
+  run_.model = &net_;
+  run_.gradient = &backprop_;
+  run_.optimizer = &sgd_;
+  run_.draw = [this](XYBatch& b) { draw(data_rng_, b, static_cast<std::size_t>(s_.batch)); };
+  run_.engines = {&data_rng_};
+}
+
+void T2Trainer::draw(Engine& rng, XYBatch& b, std::size_t n) const {
+  const std::size_t d = static_cast<std::size_t>(s_.d);
+  b.x = Matrix::from_shape({n, d});
+  b.y = Matrix::from_shape({n, 1});
+  for (std::size_t i = 0; i < n; ++i) {
+    double dot = 0.0;  // the inner product in double
+    for (std::size_t k = 0; k < d; ++k) {
+      const double xi = normal(rng);
+      b.x(i, k) = static_cast<float>(xi);
+      dot += v_(k) * xi;
+    }
+    b.y(i, 0) = static_cast<float>(std::cos(dot));
+  }
+}
+
 Table t2_train(const T2TrainSettings& s, std::uint64_t seed, RunStatus& status,
                const std::function<void(std::int64_t)>& on_step, const RunCheckpoint& checkpoint) {
-  if (s.d < 1 || s.width < 1 || s.steps < 0 || s.batch < 1 || s.eval_every < 1 ||
-      s.eval_samples < 1 || !(s.r >= 0.0)) {
-    throw std::invalid_argument("t2_train: invalid settings");
-  }
-  const std::size_t d = static_cast<std::size_t>(s.d);
-  const std::size_t B = static_cast<std::size_t>(s.batch);
-  Engine init_rng = derive_engine(seed, d);  // the same weights as t2_net(d, width, seed)
-  MlpModel net(Mlp({d, s.width, 1}, init_rng), &squared_loss<float>);
-  Engine target_rng = derive_engine(seed, kStreamTarget ^ d);
-  const VectorD v = uniform_on_sphere(d, s.r, target_rng);
-  Engine data_rng = derive_engine(seed, kStreamData ^ d);
-  Engine eval_rng = derive_engine(seed, kStreamEval ^ d);
-
-  // Fills x [n, d] with N(0, I) rows and y [n, 1] with cos(<v, x>) (the
-  // inner product in double).
-  const auto draw = [&](Engine& rng, XYBatch& b, std::size_t n) {
-    b.x = Matrix::from_shape({n, d});
-    b.y = Matrix::from_shape({n, 1});
-    for (std::size_t i = 0; i < n; ++i) {
-      double dot = 0.0;
-      for (std::size_t k = 0; k < d; ++k) {
-        const double xi = normal(rng);
-        b.x(i, k) = static_cast<float>(xi);
-        dot += v(k) * xi;
-      }
-      b.y(i, 0) = static_cast<float>(std::cos(dot));
-    }
-  };
-  XYBatch held_out;
-  draw(eval_rng, held_out, static_cast<std::size_t>(s.eval_samples));
+  T2Trainer trainer(s, seed);
+  TrainingRun<XYBatch>& run = trainer.run();
   const double trivial = t2_trivial_loss(s.r);
-
   Table table({"step", "loss", "trivial_loss"});
-  Backprop<XYBatch> backprop;
-  SgdOptimizer sgd(s.lr);
-  TrainingRun<XYBatch> run;
-  run.model = &net;
-  run.gradient = &backprop;
-  run.optimizer = &sgd;
-  run.draw = [&](XYBatch& b) { draw(data_rng, b, B); };
   // The loss on the held-out set; at a divergence, the step's training loss.
   run.evaluate = [&](const StepLoss& l) {
-    const double loss = l.diverged ? l.loss : net.loss(held_out);
+    const double loss = l.diverged ? l.loss : trainer.net().loss(trainer.held_out());
     table.add_row({static_cast<double>(l.step), loss, trivial});
     return std::isfinite(loss);
   };
   run.tables = {&table};
-  run.engines = {&data_rng};
   status = train(run, periodic_loop(s.steps, s.eval_every, on_step, checkpoint)).status;
   return table;
 }

@@ -25,6 +25,8 @@
 #include "lib/analysis/per_sample_gradients.h"
 #include "lib/io/results.h"
 #include "lib/train/loop.h"
+#include "lib/train/mlp.h"
+#include "lib/train/optimizer.h"
 
 namespace fgbdl {
 
@@ -79,9 +81,41 @@ struct T2TrainSettings {
   std::int64_t eval_samples = 10000;  // a fixed held-out set, drawn once
 };
 
-// SGD on y = cos(<v*, x>), v* uniform on the sphere of radius r (drawn from
-// the seed), fresh N(0, I_d) batches every step, squared loss (p - y)^2 / 2,
-// float32 network initialized as t2_net(d, width, seed). Evaluates at step 0
+// The training run of T2: SGD on y = cos(<v*, x>), v* uniform on the sphere
+// of radius r (drawn from the seed), fresh N(0, I_d) batches every step,
+// squared loss (p - y)^2 / 2, the float32 network MlpModel(Mlp({d, width,
+// 1}), squared_loss) initialized as t2_net(d, width, seed), and a held-out
+// set drawn once. t2_train drives it; the PyTorch twin's check (twin/) takes
+// its model, batches and optimizer from it.
+class T2Trainer {
+ public:
+  // Throws std::invalid_argument on invalid settings.
+  T2Trainer(const T2TrainSettings& s, std::uint64_t seed);
+  T2Trainer(const T2Trainer&) = delete;
+  T2Trainer& operator=(const T2Trainer&) = delete;
+
+  // model, gradient (back-propagation), optimizer (SGD at s.lr), draw and
+  // engines set; evaluate and tables unset.
+  TrainingRun<XYBatch>& run() { return run_; }
+  MlpModel& net() { return net_; }
+  const XYBatch& held_out() const { return held_out_; }
+
+ private:
+  // Fills b.x [n, d] with N(0, I) rows and b.y [n, 1] with cos(<v*, x>).
+  void draw(Engine& rng, XYBatch& b, std::size_t n) const;
+
+  T2TrainSettings s_;
+  Engine init_rng_;
+  MlpModel net_;
+  VectorD v_;
+  Engine data_rng_, eval_rng_;
+  XYBatch held_out_;
+  Backprop<XYBatch> backprop_;
+  SgdOptimizer sgd_;
+  TrainingRun<XYBatch> run_;
+};
+
+// Trains T2Trainer(s, seed) for s.steps. Evaluates at step 0
 // and every eval_every steps on the held-out set. Returns a table with
 // columns step, loss, trivial_loss (the closed form above). Stops at the first
 // non-finite loss and sets status.diverged.
