@@ -128,18 +128,22 @@ void export_training(TrainingRun<Batch>& run, const Batch& batch, int steps, Exp
   e.add_params("final/", params, false);
 }
 
-void export_parity(std::uint64_t seed, int steps, Export& e, nlohmann::json& head) {
-  ParitySettings s;
-  ParityTrainer trainer(s, seed);
-  TrainingRun<XYBatch>& run = trainer.run();
+// E2.1 and T2: an MlpModel on one drawn batch x, y; "forward" is the
+// network's output at the initial parameters.
+void export_mlp(TrainingRun<XYBatch>& run, int steps, Export& e) {
   XYBatch batch;
   run.draw(batch);
   e.add("batch/x", batch.x.data(), shape2(batch.x));
   e.add("batch/y", batch.y.data(), shape2(batch.y));
-  auto& net = dynamic_cast<MlpModel&>(*run.model);
-  export_training(run, batch, steps, e, [&] {
-    e.add("forward", net.net().output().data(), shape2(net.net().output()));
-  });
+  const Mlp& mlp = dynamic_cast<MlpModel&>(*run.model).net();
+  export_training(run, batch, steps, e,
+                  [&] { e.add("forward", mlp.output().data(), shape2(mlp.output())); });
+}
+
+void export_parity(std::uint64_t seed, int steps, Export& e, nlohmann::json& head) {
+  ParitySettings s;
+  ParityTrainer trainer(s, seed);
+  export_mlp(trainer.run(), steps, e);
   head["settings"] = {{"d", s.d}, {"width_factor", s.width_factor}, {"batch", s.batch},
                       {"optimizer", "sgd"}, {"lr", s.lr}};
 }
@@ -147,14 +151,7 @@ void export_parity(std::uint64_t seed, int steps, Export& e, nlohmann::json& hea
 void export_t2(std::uint64_t seed, int steps, Export& e, nlohmann::json& head) {
   T2TrainSettings s;
   T2Trainer trainer(s, seed);
-  TrainingRun<XYBatch>& run = trainer.run();
-  XYBatch batch;
-  run.draw(batch);
-  e.add("batch/x", batch.x.data(), shape2(batch.x));
-  e.add("batch/y", batch.y.data(), shape2(batch.y));
-  const Mlp& mlp = trainer.net().net();
-  export_training(run, batch, steps, e,
-                  [&] { e.add("forward", mlp.output().data(), shape2(mlp.output())); });
+  export_mlp(trainer.run(), steps, e);
   head["settings"] = {{"d", s.d},         {"width", s.width}, {"r", s.r}, {"batch", s.batch},
                       {"optimizer", "sgd"}, {"lr", s.lr}};
 }
