@@ -32,6 +32,7 @@
 #define EXPERIMENTS_SEC3_DECOMPOSITION_TUPLE_FIRST_BLOCK_H_
 
 #include <cstdint>
+#include <cstring>
 #include <vector>
 #include <xtensor/xtensor.hpp>
 
@@ -63,7 +64,11 @@ xt::xtensor<T, 4> to_dense(const PooledRows<T>& p);
 template <class T>
 struct ConvPoolScratch {
   std::vector<T> conv;                  // one image's convolution output [H, W, Cout]
-  std::vector<std::uint32_t> nz_index;  // one image's non-zero entries (flat index in the image)
+  // The non-zero entries of x, listed by the forward pass for the
+  // backward: image n's are nz_begin[n] .. nz_begin[n+1] - 1 (flat index in
+  // the image, value).
+  std::vector<std::uint32_t> nz_begin;
+  std::vector<std::uint32_t> nz_index;
   std::vector<T> nz_value;
   std::vector<std::uint8_t> touched;    // pooling windows reached by a non-zero
   std::vector<std::int32_t> row_of;     // backward: the row of each window of one image, or -1
@@ -78,13 +83,41 @@ void conv_pool_sparse_forward(const Conv2d<T>& layer, const xt::xtensor<T, 4>& x
 
 // Given the gradient dL/dp at the listed rows of p (dvalue [rows * Cout])
 // and its sum over every pixel of every image, listed or not (dsum
-// [Cout]): layer.dW and layer.db (overwritten), from x and p as the forward
-// pass on the same x left them. db = dsum: every pooled value, the bias
+// [Cout]): layer.dW and layer.db (overwritten), from p and scratch as the
+// forward pass on x left them (the scratch lists x's non-zeros: x itself
+// is not read again). db = dsum: every pooled value, the bias
 // ones included, comes from one conv output, which adds b once.
 template <class T>
 void conv_pool_sparse_backward(Conv2d<T>& layer, const xt::xtensor<T, 4>& x,
                                const PooledRows<T>& p, const std::vector<T>& dvalue,
                                const std::vector<T>& dsum, ConvPoolScratch<T>& scratch);
+
+// Loops over the channels of one pixel (also tuple_second_block.cc's): with
+// E3.1's 16 channels the trip count is a constant, so the compiler unrolls
+// them into a few vector instructions instead of a call to memmove or a
+// loop with a remainder (element by element either way: same results).
+inline constexpr std::size_t kUnrolledChannels = 16;
+
+// `from` and `to` do not overlap (memcpy of a constant size is inlined; a
+// copy loop would become a call to memmove).
+template <class T>
+inline void copy_channels(const T* __restrict from, T* __restrict to, std::size_t n) {
+  if (n == kUnrolledChannels) {
+    std::memcpy(to, from, kUnrolledChannels * sizeof(T));
+  } else {
+    std::memcpy(to, from, n * sizeof(T));
+  }
+}
+
+// to += from.
+template <class T>
+inline void add_channels(const T* __restrict from, T* __restrict to, std::size_t n) {
+  if (n == kUnrolledChannels) {
+    for (std::size_t i = 0; i < kUnrolledChannels; ++i) to[i] += from[i];
+  } else {
+    for (std::size_t i = 0; i < n; ++i) to[i] += from[i];
+  }
+}
 
 }  // namespace fgbdl
 

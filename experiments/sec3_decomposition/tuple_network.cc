@@ -25,6 +25,17 @@ void reshape_copy(const S& src, D& dst, const Shape& shape) {
   std::copy(src.data(), src.data() + src.size(), dst.data());
 }
 
+// dst = src reshaped, by exchanging their buffers (no copy): dst is first
+// given `shape`, then the two swap storage, which holds as many elements;
+// src is left with dst's old values (the callers no longer read them).
+template <class D, class S, class Shape>
+void reshape_swap(S& src, D& dst, const Shape& shape) {
+  resize_to(dst, shape);
+  if (dst.size() != src.size()) throw std::logic_error("reshape_swap: sizes differ");
+  using std::swap;
+  swap(src.storage(), dst.storage());
+}
+
 template <class T>
 std::size_t tuples_of(const TupleNetwork<T>& net, const xt::xtensor<T, 4>& images) {
   const std::size_t k = static_cast<std::size_t>(net.k);
@@ -96,7 +107,7 @@ void n1_forward(const TupleNetwork<T>& net, const xt::xtensor<T, 4>& images,
   // them, the second convolves conv1's bias field once and the listed rows.
   conv_pool_sparse_forward(net.conv1, images, ws.p1, ws.first_block);
   conv_pool_rows_forward(net.conv2, ws.p1, ws.p2, ws.argmax2, ws.second_block);
-  reshape_copy(ws.p2, ws.flat, std::array<std::size_t, 2>{N, kFlatSize});
+  reshape_swap(ws.p2, ws.flat, std::array<std::size_t, 2>{N, kFlatSize});
   dense_forward(net.fc1, ws.flat, ws.z3);
   relu_forward(ws.z3, ws.a3);
   dense_forward(net.fc2, ws.a3, ws.z4);
@@ -146,7 +157,7 @@ T tuple_loss_and_gradients(TupleNetwork<T>& net, const LineTupleBatch<T>& batch,
   relu_backward(ws.z3, ws.da3, ws.dz3);
   dense_backward(net.fc1, ws.flat, ws.dz3);
   dense_backward_input(net.fc1.W, ws.dz3, ws.dflat);
-  reshape_copy(ws.dflat, ws.dp2, ws.p2.shape());
+  reshape_swap(ws.dflat, ws.dp2, ws.p2.shape());
   conv_pool_rows_backward(net.conv2, ws.p1, ws.argmax2, ws.dp2, ws.dp1_rows, ws.dp1_sum,
                           ws.second_block);
   conv_pool_sparse_backward(net.conv1, images, ws.p1, ws.dp1_rows, ws.dp1_sum, ws.first_block);

@@ -100,13 +100,13 @@ struct TupleWorkspace {
   using T4 = xt::xtensor<T, 4>;
   using T2 = xt::xtensor<T, 2>;
   PooledRows<T> p1;            // [N,14,14,16] as conv1's bias plus rows (tuple_first_block.h)
-  T4 p2;                       // [N,7,7,16]
+  T4 p2;                       // [N,7,7,16]; its values are moved to flat (the buffers swap)
   std::vector<T> argmax2;      // the second pooling's arg-max (tuple_second_block.h)
   T2 flat, z3, a3, z4, a4;     // [N,784] [N,50] [N,50] [N,100] [N,100]
   T2 score;                    // [N,1]: the image scores
   T2 scores_by_tuple, s, z5, a5, out;  // [B,k] [B,k] (sigmoid) [B,100] [B,100] [B,1]
   T2 dout, da5, dz5, ds, dscores, dscore, dscore_image, da4, dz4, da3, dz3, dflat;
-  T4 dp2;
+  T4 dp2;                      // dflat's values, moved (the buffers swap)
   std::vector<T> dp1_rows, dp1_sum;  // dL/dp1 at p1's rows, and summed over all pixels
   ConvPoolScratch<T> first_block;
   ConvRowsScratch<T> second_block;

@@ -95,34 +95,50 @@ inline void add_to(T* __restrict d, const T* __restrict s, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) d[i] += s[i];
 }
 
-// The 2x2 max-pooling of one image's conv output y [H, W, O] into p and a
-// (the arg-max as T): `>` from the first entry, the first maximum wins
-// (lib/nn/maxpool2d.cc); branch-free, so that it vectorizes.
+// The pooling's backward at one entry of each channel's window: dy = dp
+// where the arg-max a equals `position`, else 0; sum += dy.
+template <class T>
+inline void route_to(T* __restrict dy, T* __restrict sum, const T* __restrict dp,
+                     const T* __restrict a, T position, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const T d = dp[i];  // loaded unconditionally, so that the select vectorizes
+    const T v = a[i] == position ? d : T(0);
+    dy[i] = v;
+    sum[i] += v;
+  }
+}
+
+// The 2x2 max-pooling of one window of a conv output [H, W, O] whose first
+// entry is e0 (the output at (2i, 2j)) into pm and am (the arg-max as T):
+// `>` from the first entry, the first maximum wins (lib/nn/maxpool2d.cc);
+// branch-free, so that it vectorizes.
+template <class T>
+void pool_window(const T* e0, const Geometry& g, T* __restrict pm, T* __restrict am) {
+  const std::size_t O = g.O;
+  const T* e1 = e0 + O;
+  const T* e2 = e0 + g.W * O;
+  const T* e3 = e2 + O;
+  for (std::size_t o = 0; o < O; ++o) {
+    T m = e0[o], w = T(0);
+    const bool w1 = e1[o] > m;
+    m = w1 ? e1[o] : m;
+    w = w1 ? T(1) : w;
+    const bool w2 = e2[o] > m;
+    m = w2 ? e2[o] : m;
+    w = w2 ? T(2) : w;
+    const bool w3 = e3[o] > m;
+    pm[o] = w3 ? e3[o] : m;
+    am[o] = w3 ? T(3) : w;
+  }
+}
+
+// Every window of an image's conv output y [H, W, O] into p and a.
 template <class T>
 void pool_image(const T* y, const Geometry& g, T* __restrict p, T* __restrict a) {
-  const std::size_t O = g.O;
-  for (std::size_t i = 0; i < g.Hp(); ++i) {
-    for (std::size_t j = 0; j < g.Wp(); ++j) {
-      const T* e0 = y + ((2 * i) * g.W + 2 * j) * O;
-      const T* e1 = e0 + O;
-      const T* e2 = e0 + g.W * O;
-      const T* e3 = e2 + O;
-      T* pm = p + (i * g.Wp() + j) * O;
-      T* am = a + (i * g.Wp() + j) * O;
-      for (std::size_t o = 0; o < O; ++o) {
-        T m = e0[o], w = T(0);
-        const bool w1 = e1[o] > m;
-        m = w1 ? e1[o] : m;
-        w = w1 ? T(1) : w;
-        const bool w2 = e2[o] > m;
-        m = w2 ? e2[o] : m;
-        w = w2 ? T(2) : w;
-        const bool w3 = e3[o] > m;
-        pm[o] = w3 ? e3[o] : m;
-        am[o] = w3 ? T(3) : w;
-      }
-    }
-  }
+  for (std::size_t i = 0; i < g.Hp(); ++i)
+    for (std::size_t j = 0; j < g.Wp(); ++j)
+      pool_window(y + ((2 * i) * g.W + 2 * j) * g.O, g, p + (i * g.Wp() + j) * g.O,
+                  a + (i * g.Wp() + j) * g.O);
 }
 
 }  // namespace
@@ -160,7 +176,14 @@ void conv_pool_rows_forward(const Conv2d<T>& layer, const PooledRows<T>& x, xt::
     }
   }
 
+  // Its pooling: the pooled values (and arg-maxes) of every window that no
+  // listed row reaches, in every image.
+  s.base_p.resize(pooled);
+  s.base_a.resize(pooled);
+  pool_image(base_y.data(), g, s.base_p.data(), s.base_a.data());
+
   s.y.resize(image_out);
+  std::vector<std::uint8_t>& touched = s.touched;
   for (std::size_t n0 = 0; n0 < g.N;) {
     const std::size_t n1 = chunk_end(x, n0), row0 = x.begin[n0], rows = x.begin[n1] - row0;
     s.d.resize(std::max<std::size_t>(s.d.size(), rows * g.C));
@@ -170,15 +193,40 @@ void conv_pool_rows_forward(const Conv2d<T>& layer, const PooledRows<T>& x, xt::
     gemm<T>(false, false, rows, g.taps(), g.C, s.d.data(), g.C, s.wcat.data(), g.taps(), T(0),
             s.z.data(), g.taps());
     for (std::size_t n = n0; n < n1; ++n) {
+      // y = conv(base field) + b on the windows the rows of image n reach,
+      // plus the rows' contributions in row order (only those windows'
+      // pixels of y are valid); every other window pools as base_p.
       T* y = s.y.data();
-      std::copy(base_y.begin(), base_y.end(), y);
+      touched.assign(g.Hp() * g.Wp(), std::uint8_t{0});
+      for (std::size_t row = x.begin[n]; row < x.begin[n + 1]; ++row) {
+        const std::size_t i = x.window[row] / g.W, j = x.window[row] % g.W;
+        const std::size_t i0 = i >= g.pr ? i - g.pr : 0, i1 = std::min(i + g.KH - 1 - g.pr, g.H - 1);
+        const std::size_t j0 = j >= g.ps ? j - g.ps : 0, j1 = std::min(j + g.KW - 1 - g.ps, g.W - 1);
+        for (std::size_t a = i0 / 2; a <= i1 / 2; ++a)
+          for (std::size_t b = j0 / 2; b <= j1 / 2; ++b) touched[a * g.Wp() + b] = 1;
+      }
+      for (std::size_t w = 0; w < g.Hp() * g.Wp(); ++w) {
+        if (!touched[w]) continue;
+        const std::size_t q = (2 * (w / g.Wp())) * g.W + 2 * (w % g.Wp());
+        for (const std::size_t at : {q, q + 1, q + g.W, q + g.W + 1})
+          copy_channels(base_y.data() + at * O, y + at * O, O);
+      }
       for (std::size_t row = x.begin[n]; row < x.begin[n + 1]; ++row) {
         const T* z = s.z.data() + (row - row0) * g.taps();
         for_each_tap(x.window[row], g, [&](std::size_t oi, std::size_t oj, std::size_t r, std::size_t sc) {
-          add_to(y + (oi * g.W + oj) * O, z + (r * g.KW + sc) * O, O);
+          add_channels(z + (r * g.KW + sc) * O, y + (oi * g.W + oj) * O, O);
         });
       }
-      pool_image(y, g, p.data() + n * pooled, argmax.data() + n * pooled);
+      T* pn = p.data() + n * pooled;
+      T* an = argmax.data() + n * pooled;
+      for (std::size_t w = 0; w < g.Hp() * g.Wp(); ++w) {
+        if (touched[w]) {
+          pool_window(y + (2 * (w / g.Wp()) * g.W + 2 * (w % g.Wp())) * O, g, pn + w * O, an + w * O);
+        } else {
+          copy_channels(s.base_p.data() + w * O, pn + w * O, O);
+          copy_channels(s.base_a.data() + w * O, an + w * O, O);
+        }
+      }
     }
     n0 = n1;
   }
@@ -211,26 +259,38 @@ void conv_pool_rows_backward(Conv2d<T>& layer, const PooledRows<T>& x,
     for (std::size_t n = n0; n < n1; ++n) {
       // dy of image n: dp at each window's arg-max, 0 elsewhere; and its
       // sum over the batch.
+      // Each of a window's four entries is written once (the windows tile
+      // the image); the sum adds +0 at the other three, which leaves it
+      // unchanged (it starts at +0 and so is never -0).
       T* dy = s.y.data();
-      std::fill(s.y.begin(), s.y.end(), T(0));
       const T* dpn = dp.data() + n * pooled;
       const T* an = argmax.data() + n * pooled;
       for (std::size_t w = 0; w < g.Hp() * g.Wp(); ++w) {
-        const std::size_t i = w / g.Wp(), j = w % g.Wp();
-        for (std::size_t o = 0; o < O; ++o) {
-          const std::size_t a = static_cast<std::size_t>(an[w * O + o]);
-          const std::size_t at = ((2 * i + a / 2) * g.W + 2 * j + a % 2) * O + o;
-          dy[at] = dpn[w * O + o];
-          s.dy_sum[at] += dpn[w * O + o];
-        }
+        const std::size_t q0 = (2 * (w / g.Wp())) * g.W + 2 * (w % g.Wp());
+        for (std::size_t position = 0; position < 4; ++position)
+          route_to(dy + (q0 + (position / 2) * g.W + position % 2) * O,
+                   s.dy_sum.data() + (q0 + (position / 2) * g.W + position % 2) * O, dpn + w * O,
+                   an + w * O, static_cast<T>(position), O);
       }
-      // E rows: the dy entries each listed pixel feeds, tap by tap.
+      // E rows: the dy entries each listed pixel feeds, tap by tap (0 for
+      // the taps that read outside the image).
       for (std::size_t row = x.begin[n]; row < x.begin[n + 1]; ++row) {
         T* e = s.z.data() + (row - row0) * g.taps();
-        std::fill_n(e, g.taps(), T(0));
-        for_each_tap(x.window[row], g, [&](std::size_t oi, std::size_t oj, std::size_t r, std::size_t sc) {
-          std::copy_n(dy + (oi * g.W + oj) * O, O, e + (r * g.KW + sc) * O);
-        });
+        const std::ptrdiff_t i = static_cast<std::ptrdiff_t>(x.window[row] / g.W),
+                             j = static_cast<std::ptrdiff_t>(x.window[row] % g.W);
+        for (std::size_t r = 0; r < g.KH; ++r) {
+          const std::ptrdiff_t oi = i + static_cast<std::ptrdiff_t>(g.pr) - static_cast<std::ptrdiff_t>(r);
+          for (std::size_t sc = 0; sc < g.KW; ++sc) {
+            const std::ptrdiff_t oj = j + static_cast<std::ptrdiff_t>(g.ps) - static_cast<std::ptrdiff_t>(sc);
+            T* to = e + (r * g.KW + sc) * O;
+            if (oi < 0 || oi >= static_cast<std::ptrdiff_t>(g.H) || oj < 0 ||
+                oj >= static_cast<std::ptrdiff_t>(g.W)) {
+              for (std::size_t o = 0; o < O; ++o) to[o] = T(0);
+            } else {
+              copy_channels(dy + (static_cast<std::size_t>(oi) * g.W + static_cast<std::size_t>(oj)) * O, to, O);
+            }
+          }
+        }
       }
     }
     // dWcat += D^T E;  dx at the rows = E Wcat^T.

@@ -42,6 +42,7 @@
 #ifndef EXPERIMENTS_SEC3_DECOMPOSITION_TUPLE_SECOND_BLOCK_H_
 #define EXPERIMENTS_SEC3_DECOMPOSITION_TUPLE_SECOND_BLOCK_H_
 
+#include <cstdint>
 #include <vector>
 #include <xtensor/xtensor.hpp>
 
@@ -56,6 +57,8 @@ template <class T>
 struct ConvRowsScratch {
   std::vector<T> wcat;    // [Cin, KH*KW*Cout]
   std::vector<T> base_y;  // conv(base field) + b  [H, W, Cout]
+  std::vector<T> base_p, base_a;  // its pooling and arg-max [H/2, W/2, Cout]
+  std::vector<std::uint8_t> touched;  // forward: the windows one image's rows reach
   std::vector<T> y;       // one image's convolution output [H, W, Cout]
   std::vector<T> d;       // D of one chunk of rows [rows, Cin]
   std::vector<T> z;       // Z (forward) or E (backward) of one chunk [rows, KH*KW*Cout]
