@@ -62,7 +62,7 @@ Rate rate_at(int d) {
     RunStatus status;
     const Table t = train_parity(s, static_cast<std::uint64_t>(seed), status);
     EXPECT_FALSE(status.diverged) << "d " << d << " seed " << seed;
-    const double steps = steps_to_success(column(t, "step"), column(t, "accuracy"));
+    const double steps = steps_to_success(column(t, "step"), column(t, "accuracy"), kSuccessAccuracy);
     r.steps.push_back(steps);
     r.s += succeeded_within(steps, kBudget);
     ++r.n;

@@ -6,14 +6,17 @@
 // The boundary at the paper's budgets (20 000 steps end to end, 2 500 with
 // decomposition, seeds 1..10) is the grid's, //reports:b3_1_tuples_grid
 // under --config=boundaries, about 3 core-hours: it is not run by this test,
-// which checks the shape at the quick profile's settings (batch 200, 2 000
-// held-out tuples, as the paper) and budgets (600 steps end to end, 400
-// with decomposition) on seeds 1 and 2. Success as the section defines it
-// (experiments/boundaries/success.h): held-out tuple accuracy >= 0.9 at
+// which checks the shape at the paper's settings (batch 200, 2 000
+// held-out tuples) with short budgets (300 steps end to end, 400 with
+// decomposition) on seeds 1 and 2. Success as the section defines it
+// (experiments/boundaries/success.h): held-out tuple accuracy >= 0.8 at
 // some evaluation within the budget. Measured with
 // //experiments/sec3_decomposition:e3_1_tuples --claim=b3_1_tuples
-// --k=1,2,3 --seeds=1,2,3,4 (quick profile: the same runs) on seeds 1..4;
-// the values are next to each check.
+// --k=1,2,3 --seeds=1,2,3,4 (the quick profile: 600 steps end to end, 400
+// with decomposition, the same runs over longer budgets) on seeds 1..4; the
+// values are next to each check. On the same runs end to end at k = 2
+// reached 0.8 within 600 steps on seed 3 only (at step 600): a coin, as
+// near the boundary it should be.
 //
 // Flake budget: fixed seeds, deterministic on a machine and OpenBLAS kernel
 // (another kernel behaves like other seeds; the margins are over 4 seeds).
@@ -54,7 +57,7 @@ Outcome run(int k, TupleApproach a, std::int64_t steps, int seed) {
     accuracy.push_back(row.at(1));
   }
   Outcome o;
-  o.steps_to_success = steps_to_success(step, accuracy);
+  o.steps_to_success = steps_to_success(step, accuracy, kTupleSuccessAccuracy);
   for (const double x : accuracy) o.best = std::max(o.best, x);
   return o;
 }
@@ -76,13 +79,14 @@ std::int64_t successes(int k, TupleApproach a, std::int64_t steps, std::string* 
   return s;
 }
 
-// End to end, k = 1 succeeds within 600 steps on every seed (measured on
-// seeds 1..4: at step 100 or 200, best accuracy 0.958-0.962) and k = 3 on
-// none (MEASURED_E2E3).
+// End to end, k = 1 succeeds within 300 steps on every seed (measured on
+// seeds 1..4: at step 100, accuracy 0.882-0.942 there and 0.950-0.962 from
+// step 200) and k = 3 on none (best held-out accuracy within 600 steps
+// 0.507-0.518 on seeds 1..4: chance).
 TEST(B3_1, EndToEndLearnsOneImageAndNotThree) {
   std::string stat;
-  EXPECT_EQ(successes(1, TupleApproach::kEndToEnd, 600, &stat), kSeeds) << stat;
-  EXPECT_EQ(successes(3, TupleApproach::kEndToEnd, 600, &stat), 0) << stat;
+  EXPECT_EQ(successes(1, TupleApproach::kEndToEnd, 300, &stat), kSeeds) << stat;
+  EXPECT_EQ(successes(3, TupleApproach::kEndToEnd, 300, &stat), 0) << stat;
   RecordProperty("measured", stat);
   record_verdict("B3.1", ClaimState::kNotConfirmed,
                  absl::StrCat(stat, "; the boundary at the paper's budgets (the grid of seeds "
@@ -90,7 +94,8 @@ TEST(B3_1, EndToEndLearnsOneImageAndNotThree) {
 }
 
 // With decomposition, k = 3 succeeds within 400 steps on every seed
-// (MEASURED_DEC3).
+// (measured on seeds 1..4: first at or above 0.8 at step 300 or 400,
+// accuracy 0.881-0.893 at step 400: a margin of 0.08).
 TEST(B3_1, DecompositionLearnsThreeImages) {
   std::string stat;
   EXPECT_EQ(successes(3, TupleApproach::kDecomposition, 400, &stat), kSeeds) << stat;
