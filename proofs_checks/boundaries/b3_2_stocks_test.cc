@@ -53,10 +53,10 @@ MeanInterval gap_at(std::int64_t k, std::string* stat) {
     const double e2e = final_objective(k, StocksEstimator::kEndToEnd, seed),
                  dec = final_objective(k, StocksEstimator::kDecomposition, seed);
     gaps.push_back(e2e - dec);
-    absl::StrAppendFormat(&each, "%s%.4f - (%.4f)", each.empty() ? "" : ", ", e2e, dec);
+    absl::StrAppendFormat(&each, "%s%.6f - (%.6f)", each.empty() ? "" : ", ", e2e, dec);
   }
   const MeanInterval m = mean_interval(gaps);
-  absl::StrAppendFormat(stat, "%sk %d: gap %.4f [%.4f, %.4f] (L_e2e - L_dec by seed: %s)",
+  absl::StrAppendFormat(stat, "%sk %d: gap %.3g [%.3g, %.3g] (L_e2e - L_dec by seed: %s)",
                         stat->empty() ? "" : "; ", k, m.mean, m.ci.low, m.ci.high, each);
   return m;
 }
