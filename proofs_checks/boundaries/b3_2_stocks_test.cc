@@ -63,7 +63,10 @@ MeanInterval gap_at(std::int64_t k, std::string* stat) {
 
 // At k = 10 the gap is not material (its interval does not lie above 0.05);
 // at k = 1 000 it is. Measured over seeds 1..10 (the grid's curves at step
-// 1 500): MEASURED.
+// 1 500): at k = 10 the gap is 2.28e-5 to 2.40e-5 on every seed (both
+// objectives at -0.9998 or below), at k = 1 000 0.369 to 0.430 (interval
+// over the 10 seeds [0.393, 0.419]; over seeds 1..3, 0.384 to 0.447): more
+// than 0.3 above the line on every seed.
 TEST(B3_2, TheGapIsImmaterialAtTenOutputsAndMaterialAtAThousand) {
   std::string stat;
   const MeanInterval small = gap_at(10, &stat);
