@@ -30,13 +30,14 @@ constexpr char kTuplesBinary[] = "//experiments/sec3_decomposition:e3_1_tuples";
 constexpr char kStocksBinary[] = "//experiments/sec3_decomposition:e3_2_stocks";
 
 // Every setting of the axes a panel sets, so that no panel inherits another's.
+// `key` places the legend (gnuplot's words, e.g. "top right").
 std::string axes(const std::string& title, const std::string& xlabel, const std::string& ylabel,
-                 double x0, double x1, double y0, double y1, bool logx) {
+                 double x0, double x1, double y0, double y1, bool logx, const std::string& key) {
   return absl::StrFormat(
       "set title '%s'\n%s\nset format x '%%g'\nset format y '%%g'\nunset logscale y\n"
-      "set xrange [%g:%g]\nset yrange [%g:%g]\nset xlabel '%s'\nset ylabel '%s'\n"
-      "set key top right font ',9'\n",
-      title, logx ? "set logscale x" : "unset logscale x", x0, x1, y0, y1, xlabel, ylabel);
+      "set xrange [%g:%g]\nset yrange [%g:%g]\nset ytics (0, 0.2, 0.4, 0.6, 0.8, 1)\n"
+      "set xlabel '%s'\nset ylabel '%s'\nset key %s font ',9'\n",
+      title, logx ? "set logscale x" : "unset logscale x", x0, x1, y0, y1, xlabel, ylabel, key);
 }
 
 // The run's step budget: its settings' "steps".
@@ -159,7 +160,7 @@ Panel parity_panel(Plot& p, const std::vector<Run>& all) {
   const double x0 = std::min(4.0, points.front().x - 1), x1 = points.back().x + 1;
   Panel panel;
   panel.settings = axes("B2.1 parities: success against d", "d (bits)", "success rate", x0, x1,
-                        -0.05, 1.15, false);
+                        -0.05, 1.75, false, "top right");
   const std::string fit =
       rate_curves(p, panel, points, {5, 10, 30}, x0, x1, 0, "parities", "d_{50}");
   absl::StrAppend(&p.caption, "*B2.1* (top left): the fraction of runs of E2.1 whose held-out "
@@ -195,7 +196,7 @@ Panel parity_budget_panel(Plot& p, const std::vector<Run>& all) {
   for (std::size_t i = 0; i < nearest.size() && i < 2; ++i) ds.insert(nearest[i].second);
   Panel panel;
   panel.settings = axes("B2.1 parities: success against the step budget", "budget (SGD steps)",
-                        "success rate", 0, tmax, -0.05, 1.05, false);
+                        "success rate", 0, tmax * 1.04, -0.05, 1.45, false, "top right");
   int c = 0;
   for (const double d : ds) {
     const std::vector<const Run*>& runs = groups.at(absl::StrCat("d", d));
@@ -224,7 +225,7 @@ Panel tuples_panel(Plot& p, const std::vector<Run>& all) {
   if (!by.count("e2e")) missing("claim b3_1_tuples with configs k<K>_e2e", kTuplesBinary);
   Panel panel;
   panel.settings = axes("B3.1 tuples: success against k", "k (images per tuple)", "success rate",
-                        0.5, 4.5, -0.05, 1.15, false);
+                        0.5, 4.5, -0.05, 1.75, false, "top right");
   std::string fit;
   std::set<double> budgets;
   for (const auto& [approach, ks] : by) {
@@ -300,7 +301,8 @@ Panel stocks_panel(Plot& p, const std::vector<Run>& all) {
     k_star = it->first;
   Panel panel;
   panel.settings = axes("B3.2 stocks: the end-to-end gap against k", "k (outputs)",
-                        "L_{e2e} - L_{dec} at the last step", 5, 4000, -0.1, 1.05, true);
+                        "L_{e2e} - L_{dec} at the last step", 5, 4000, -0.1, 1.05, true,
+                        "left center");
   panel.curves.push_back(absl::StrFormat(
       "dat index %d using 1:2:3:4 with yerrorbars pt 7 ps 0.7 lc rgb '%s' title 'gap (t 95%%)'",
       p.add_block(block), color(2)));
@@ -339,8 +341,8 @@ Plot boundaries(const std::vector<Run>& all) {
   p.cols = 2;
   p.rows = static_cast<int>(p.panels.size() + 1) / 2;
   p.width = 980;
-  p.height = 60 + 340 * p.rows;
-  p.layout = "margins 0.08,0.98,0.07,0.95 spacing 0.08,0.12";
+  p.height = 60 + 380 * p.rows;
+  p.layout = "margins 0.08,0.98,0.07,0.95 spacing 0.08,0.16";
   return p;
 }
 
