@@ -200,6 +200,16 @@ Fixture make_fixture() {
                                                       0.1 / s, 0.2 / s, 0.33, 1.0 / 3, 1.0 / 3,
                                                       1.0 / 3};
                          })}});
+  const auto accuracy = [](double learned) {
+    return curve({"step", "accuracy", "loss"}, 3,
+                 [learned](double s) { return std::vector<double>{learned * s / 3 + 0.5, 1 / s}; });
+  };
+  f.add("b2", "//reports:m_b2", "b2_1_parity", {{"d5", accuracy(0.45)}, {"d30", accuracy(0)}});
+  f.add("b31", "//reports:m_b31", "b3_1_tuples",
+        {{"k1_e2e", accuracy(0.45)}, {"k3_e2e", accuracy(0)}, {"k3_dec", accuracy(0.45)}});
+  f.add("b32", "//reports:m_b32", "b3_2_stocks",
+        {{"k10_e2e", curve({"step", "loss"}, 3, [](double s) { return std::vector<double>{-0.3 * s}; })},
+         {"k10_dec", curve({"step", "loss"}, 3, [](double s) { return std::vector<double>{-0.31 * s}; })}});
   f.add("x6", "//reports:m_x6", "x6_sparse_parity",
         {{"n10_k3", curve({"step", "accuracy", "relevant_mean", "irrelevant_mean", "solved",
                            "solved_step"},
@@ -244,7 +254,7 @@ TEST(MalformedResults, AcceptsTheUncorruptedInputs) {
   EXPECT_FALSE(o.refused) << o.message;
   EXPECT_TRUE(absl::StrContains(o.message, "gnuplot")) << o.message;  // got to drawing
   EXPECT_FALSE(fs::exists(f.out));
-  EXPECT_EQ(f.files.size(), 2u * 29);
+  EXPECT_EQ(f.files.size(), 2u * 36);
 }
 
 // Corruptions (the names RC_CLASSIFY counts).

@@ -647,6 +647,58 @@ void add_ext_sparse_parity_runs(Fixture& f) {
              "//experiments/ext_sparse_parity:x6_sparse_parity");
 }
 
+// The boundaries' grids (paper/boundaries.md): parities at d = 5..30 by 5,
+// seeds 1..3, learned up to d = 15, at d = 20 on seed 1 and at d = 25 on
+// seed 2 (budget 2000: not separated);
+// tuples at k = 1..3, seeds 1 and 2, end to end learned at k = 1 only,
+// decomposition everywhere; stocks at k = 10 and 1000, seeds 1..3, the
+// end-to-end objective behind by 0.002 and 0.4.
+void add_boundaries_runs(Fixture& f) {
+  const auto curve = [](int learn_at, int last, int seed) {
+    Table t({"step", "accuracy", "loss"});
+    for (int step = 0; step <= last; step += 100) {
+      const bool learned = learn_at >= 0 && step >= learn_at;
+      t.add_row({double(step), learned ? 0.95 : 0.5 + 0.01 * seed, learned ? 0.1 : 1.0});
+    }
+    return t;
+  };
+  std::vector<std::pair<std::string, int>> parity;
+  for (int d = 5; d <= 30; d += 5)
+    for (const int seed : {1, 2, 3}) parity.push_back({absl::StrCat("d", d), seed});
+  write_runs(f.dir + "/runs/b2", "b2_1_parity", parity,
+             [curve](const std::string& config, int seed) {
+               const int d = std::stoi(config.substr(1));
+               const bool late = (d == 20 && seed == 1) || (d == 25 && seed == 2);
+               return curve(d <= 15 ? 100 * d : late ? 1800 : -1, 2000, seed);
+             });
+  f.add_root(f.dir + "/runs/b2", "//reports:fixture_b2", "//experiments/sec2_parity:e2_1_parity");
+  std::vector<std::pair<std::string, int>> tuples;
+  for (int k = 1; k <= 3; ++k)
+    for (const char* a : {"e2e", "dec"})
+      for (const int seed : {1, 2}) tuples.push_back({absl::StrCat("k", k, "_", a), seed});
+  write_runs(f.dir + "/runs/b31", "b3_1_tuples", tuples,
+             [curve](const std::string& config, int seed) {
+               const bool e2e = absl::EndsWith(config, "_e2e");
+               return curve(!e2e ? 200 : config == "k1_e2e" ? 300 : -1, 2000, seed);
+             });
+  f.add_root(f.dir + "/runs/b31", "//reports:fixture_b31",
+             "//experiments/sec3_decomposition:e3_1_tuples");
+  std::vector<std::pair<std::string, int>> stocks;
+  for (const int k : {10, 1000})
+    for (const char* e : {"e2e", "dec"})
+      for (const int seed : {1, 2, 3}) stocks.push_back({absl::StrCat("k", k, "_", e), seed});
+  write_runs(f.dir + "/runs/b32", "b3_2_stocks", stocks, [](const std::string& config, int seed) {
+    const bool e2e = absl::EndsWith(config, "_e2e");
+    const double behind = !e2e ? 0 : absl::StartsWith(config, "k10_") ? 0.002 : 0.4;
+    Table t({"step", "loss"});
+    t.add_row({0, -0.01});
+    t.add_row({1000, -0.9 + behind + 0.001 * seed});
+    return t;
+  });
+  f.add_root(f.dir + "/runs/b32", "//reports:fixture_b32",
+             "//experiments/sec3_decomposition:e3_2_stocks");
+}
+
 Fixture make_fixture(const std::string& name) {
   Fixture f;
   f.dir = absl::StrCat(std::getenv("TEST_TMPDIR"), "/", name);
@@ -711,6 +763,7 @@ Fixture make_fixture(const std::string& name) {
   add_ext_perturbation_runs(f);
   add_ext_noise_runs(f);
   add_ext_sparse_parity_runs(f);
+  add_boundaries_runs(f);
   f.add_verdict("e21_test", kGtestOldPass, 0);
   f.add_verdict("t1_test", kGtest112Pass, 0);
   f.add_verdict("c22_test", kGtestFail, 1);
@@ -2022,6 +2075,60 @@ TEST(Report, DrawsTheX1Figures) {
   EXPECT_TRUE(absl::StrContains(html, "made by <code>//reports:fixture_x1</code>"));
 }
 
+TEST(Report, RefusesTheBoundariesFigureWithoutAFamilysRunsNamingTheExperiment) {
+  for (const auto& [root, claim, binary] :
+       std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"//reports:fixture_b2", "b2_1_parity", "//experiments/sec2_parity:e2_1_parity"},
+           {"//reports:fixture_b31", "b3_1_tuples", "//experiments/sec3_decomposition:e3_1_tuples"},
+           {"//reports:fixture_b32", "b3_2_stocks",
+            "//experiments/sec3_decomposition:e3_2_stocks"}}) {
+    Fixture f = make_fixture("nofigure_" + claim);
+    f.drop_root(root);
+    try {
+      generate(f.options());
+      ADD_FAILURE() << "generated without the runs of " << claim;
+    } catch (const BadInput& e) {
+      EXPECT_TRUE(absl::StrContains(e.what(), "no results for claim " + claim)) << e.what();
+      EXPECT_TRUE(absl::StrContains(e.what(), binary)) << e.what();
+    }
+    EXPECT_FALSE(fs::exists(f.out));
+  }
+}
+
+// The figure's four panels from the fixture's grids: rates with
+// Clopper-Pearson bars, the fitted crossings, the paper's settings, the
+// rate against the budget and the stocks' paired gap with its t interval.
+TEST(Report, DrawsTheBoundariesFigure) {
+  const Fixture f = make_fixture("boundaries");
+  generate(f.options());
+  const std::string gp = slurp(f.out + "/figures/data/boundaries.gp");
+  const std::string dat = slurp(f.out + "/figures/data/boundaries.dat");
+  EXPECT_TRUE(absl::StrContains(gp, "set multiplot layout 2,2"));
+  for (const char* title :
+       {"B2.1 parities: success against d", "B2.1 parities: success against the step budget",
+        "B3.1 tuples: success against k", "B3.2 stocks: the end-to-end gap against k"})
+    EXPECT_TRUE(absl::StrContains(gp, absl::StrCat("set title '", title, "'"))) << title;
+  // d = 5: 3 of 3, Clopper-Pearson [0.025^(1/3), 1] = [0.292401774, 1]; d = 20: 1 of 3.
+  EXPECT_TRUE(absl::StrContains(dat, "\n5 1 0.292401774 1 3\n")) << dat;
+  EXPECT_TRUE(absl::StrContains(dat, "\n20 0.333333333 ")) << dat;
+  // The parity fit is not separated (a success at d = 25, failures at d = 20),
+  // so its curve is drawn.
+  EXPECT_EQ(occurrences(gp, "title 'logistic fit'"), 1);
+  EXPECT_TRUE(absl::StrContains(gp, "title 'd_{50} = ")) << gp;
+  // Tuples: separated end to end (k = 1 learned, k = 2 and 3 not): no curve,
+  // the crossing in the gap, k50 = 1.5.
+  EXPECT_TRUE(absl::StrContains(gp, "title 'k_{50} = 1.5 ")) << gp;
+  EXPECT_EQ(occurrences(gp, "title 'paper''s settings'"), 3);
+  // Budget panel: d = 10 and the two d's nearest the crossing.
+  EXPECT_EQ(occurrences(gp, "with steps"), 3);
+  // Stocks: the gap at k = 1000 is 0.4 on every seed (interval of width 0),
+  // material from k* = 1000 on; at k = 10 it is 0.002.
+  EXPECT_TRUE(absl::StrContains(dat, "\n1000 0.4 0.4 0.4 3\n")) << dat;
+  EXPECT_TRUE(absl::StrContains(gp, "title 'k* = 1000'")) << gp;
+  const std::string html = slurp(f.out + "/index.html");
+  EXPECT_TRUE(absl::StrContains(html, "made by <code>//reports:fixture_b2</code>"));
+}
+
 TEST(Report, RefusesAnX6FigureWithoutRunsNamingTheExperiment) {
   Fixture f = make_fixture("nofigure_x6");
   f.drop_root("//reports:fixture_x6");
@@ -2083,6 +2190,20 @@ TEST(Report, RefusesAnX6ConfigNotNamedByNAndK) {
     EXPECT_TRUE(absl::StrContains(e.what(), "not n<N>_k<K>")) << e.what();
   }
   EXPECT_FALSE(fs::exists(f.out));
+}
+
+// The text of "Where each failure begins" has its three claims, one test
+// each, and places its one figure.
+TEST(Paper, BoundariesTextHasItsClaimsAndPlacesItsFigure) {
+  const Text text = read_text("boundaries.md");
+  ASSERT_EQ(text.claims.size(), 3u);
+  for (const auto& [id, test] : std::vector<std::pair<std::string, std::string>>{
+           {"B2.1", "b2_1_parity_test"}, {"B3.1", "b3_1_tuples_test"}, {"B3.2", "b3_2_stocks_test"}}) {
+    const Claim& c = text.claims.at(id);
+    EXPECT_EQ(c.kind, "experiment") << id;
+    EXPECT_EQ(c.test, "//proofs_checks/boundaries:" + test) << id;
+  }
+  EXPECT_EQ(text.placed, (std::vector<std::string>{"boundaries"}));
 }
 
 // The text of the extension X1 has its three claims, each decided by its own

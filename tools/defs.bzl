@@ -89,26 +89,33 @@ _experiment_run = rule(
     doc = "One (experiment, config, seed) run as one action; see experiment_run.",
 )
 
-def experiment_run(name, binary, args = [], **kwargs):
+def experiment_run(name, binary, args = [], profile = None, **kwargs):
     """One experiment run: `binary --out=<dir> --profile=<profile> <args>`.
 
     The profile is `quick`, or `paper` under `--define=profile=paper`
-    (`--config=paper`, `--config=paper_one_seed`).
+    (`--config=paper`, `--config=paper_one_seed`), unless `profile` says
+    otherwise.
 
     Args:
       name: target name; also the name of the output directory.
       binary: the experiment's cc_binary.
       args: the run's other flags (config and seed), e.g. ["--seeds=1", "--d=5"].
+      profile: None (the profile above), or the binary's profile, "quick" or
+        "paper", or a select() of them: the boundaries' grid
+        (reports/boundaries.bzl) runs the paper's settings under
+        --config=boundaries, where every other run keeps the quick profile.
       **kwargs: common attributes (tags, visibility, testonly).
     """
+    if profile == None:
+        profile = select({
+            "//tools:profile_paper": "paper",
+            "//conditions:default": "quick",
+        })
     _experiment_run(
         name = name,
         binary = binary,
         run_args = args,
-        profile = select({
-            "//tools:profile_paper": "paper",
-            "//conditions:default": "quick",
-        }),
+        profile = profile,
         **kwargs
     )
 

@@ -30,6 +30,10 @@ int run(int argc, char** argv) {
       "profile", "quick", {"quick", "paper"},
       "quick: 20000 steps, seed 1; paper: the paper's 50000 steps, seeds 1,2,3");
   const bool paper = profile == "paper";
+  const std::string claim = flags.get_choice(
+      "claim", "e2_1_parity", {"e2_1_parity", "b2_1_parity"},
+      "the result folder's claim: e2_1_parity, or b2_1_parity for the runs of the boundaries' grid "
+      "(paper/boundaries.md; same training)");
   const auto ds = flags.get_int_list("d", "5,10,30", 1, 64, 64, "input dimensions d");
   const auto seeds = flags.get_int_list("seeds", paper ? "1,2,3" : "1", 0, 1LL << 40, 1000,
                                         "seeds, one run per (d, seed)");
@@ -49,7 +53,7 @@ int run(int argc, char** argv) {
   for (const std::int64_t d : ds) {
     for (const std::int64_t seed : seeds) {
       s.d = static_cast<int>(d);
-      const RunId id{"e2_1_parity", absl::StrCat("d", d), static_cast<std::uint64_t>(seed), profile};
+      const RunId id{claim, absl::StrCat("d", d), static_cast<std::uint64_t>(seed), profile};
       Progress progress(absl::StrCat("e2_1_parity d=", d, " seed=", seed), s.steps);
       const std::map<std::string, std::string> settings = {
           {"d", absl::StrCat(d)},

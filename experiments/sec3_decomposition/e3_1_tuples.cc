@@ -50,6 +50,10 @@ int run(int argc, char** argv) {
       "quick: e2e 600 and dec 400 steps, seed 1; paper: e2e 20000 and dec 2500 steps, "
       "seeds 1,2,3");
   const bool paper = profile == "paper";
+  const std::string claim = flags.get_choice(
+      "claim", "e3_1_tuples", {"e3_1_tuples", "b3_1_tuples"},
+      "the result folder's claim: e3_1_tuples, or b3_1_tuples for the runs of the boundaries' grid "
+      "(paper/boundaries.md; same training)");
   const auto ks = flags.get_int_list("k", "1,2,3,4", 1, 16, 16, "tuple sizes k");
   const auto approach_names = flags.get_choice_list(
       "approach", "e2e,dec", {"e2e", "dec"},
@@ -101,7 +105,7 @@ int run(int argc, char** argv) {
         s.k = static_cast<int>(k);
         s.approach = name == "e2e" ? TupleApproach::kEndToEnd : TupleApproach::kDecomposition;
         s.steps = steps_flag > 0 ? steps_flag : default_steps(paper, s.approach);
-        const RunId id{"e3_1_tuples", absl::StrCat("k", k, "_", name),
+        const RunId id{claim, absl::StrCat("k", k, "_", name),
                        static_cast<std::uint64_t>(seed), profile};
         const std::string label = absl::StrCat("e3_1_tuples k=", k, " ", name, " seed=", seed);
         Progress progress(label, s.steps);

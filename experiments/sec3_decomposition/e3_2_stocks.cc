@@ -37,6 +37,10 @@ int run(int argc, char** argv) {
       "profile", "quick", {"quick", "paper"},
       "quick: 1500 steps, seed 1; paper: the paper's 2500 steps, seeds 1,2,3");
   const bool paper = profile == "paper";
+  const std::string claim = flags.get_choice(
+      "claim", "e3_2_stocks", {"e3_2_stocks", "b3_2_stocks"},
+      "the result folder's claim: e3_2_stocks, or b3_2_stocks for the runs of the boundaries' grid "
+      "(paper/boundaries.md; same training)");
   const auto ks = flags.get_int_list("k", "10,1000,2000", 2, 100000, 64,
                                      "numbers of outputs k (distinct)");
   const auto estimators = flags.get_choice_list("estimator", "e2e,dec", {"e2e", "dec"},
@@ -68,7 +72,7 @@ int run(int argc, char** argv) {
       for (const std::int64_t seed : seeds) {
         s.k = k;
         s.estimator = stocks_estimator_from_name(name);
-        const RunId id{"e3_2_stocks", absl::StrCat("k", k, "_", name),
+        const RunId id{claim, absl::StrCat("k", k, "_", name),
                        static_cast<std::uint64_t>(seed), profile};
         Progress progress(absl::StrCat("e3_2_stocks k=", k, " ", name, " seed=", seed), s.steps);
         const std::map<std::string, std::string> settings = {{"d", absl::StrCat(s.d)},

@@ -6,8 +6,10 @@
 // //experiments/sec5_flat:e5_flat, //experiments/ext_sharing:x1_sharing,
 // //experiments/ext_gating:x2_gating, //experiments/ext_feedback:x3_feedback,
 // //experiments/ext_perturbation:x4_perturbation,
-// //experiments/ext_noise:x5_noisy_gd and
-// //experiments/ext_sparse_parity:x6_sparse_parity
+// //experiments/ext_noise:x5_noisy_gd,
+// //experiments/ext_sparse_parity:x6_sparse_parity and the boundaries' grids
+// (b2_1_parity, b3_1_tuples, b3_2_stocks: a small grid each, with a budget
+// in the settings' "steps")
 // (--claim picks one; e3_1_tuples also writes e3_1_examples, e4_1_encoders
 // e4_1_curves and e5_flat e5_fit, e5_cost and e5_bias_sweep, as the real
 // binaries do with every run; x2_gating writes every part, memorization with
@@ -47,7 +49,8 @@ int main(int argc, char** argv) {
                                                 "c4_conditioning", "e4_1_encoders", "e5_flat",
                                                 "x1_sharing", "x2_gating", "x3_feedback",
                                                 "x4_perturbation", "x5_noisy_gd",
-                                                "x6_sparse_parity"},
+                                                "x6_sparse_parity", "b2_1_parity", "b3_1_tuples",
+                                                "b3_2_stocks"},
                                                "which experiment");
     const auto ds = flags.get_int_list("d", "5", 1, 100, 10, "bits (e2_1_parity)");
     const auto ks = flags.get_int_list("k", "1", 1, 5000, 10,
@@ -70,7 +73,48 @@ int main(int argc, char** argv) {
       auto write = [&](const std::string& config, const fgbdl::Table& t) {
         write_as(claim, config, t);
       };
-      if (claim == "x3_feedback") {
+      // A run of the boundaries' grids: its budget in the settings.
+      auto write_budget = [&](const std::string& config, const fgbdl::Table& t, int steps) {
+        fgbdl::write_run(out, {claim, config, static_cast<std::uint64_t>(seed), profile}, t,
+                         {{"fake", "true"}, {"steps", absl::StrCat(steps)}}, {}, 0.01);
+      };
+      // A curve of held-out accuracy reaching 0.95 at `learn_at` (never if < 0).
+      auto curve = [&](int learn_at, int last) {
+        fgbdl::Table t({"step", "accuracy", "loss"});
+        for (int step = 0; step <= last; step += 100) {
+          const bool learned = learn_at >= 0 && step >= learn_at;
+          t.add_row({double(step), learned ? 0.95 : 0.5 + 0.02 * noise(seed, step),
+                     learned ? 0.1 : 1.0});
+        }
+        return t;
+      };
+      if (claim == "b2_1_parity") {
+        // d = 5..30 by 5: learned up to d = 15, at d = 20 on seed 1 only.
+        for (int d = 5; d <= 30; d += 5) {
+          const int learn_at = d <= 15 ? 100 * d : (d == 20 && seed == 1) ? 1800 : -1;
+          write_budget(absl::StrCat("d", d), curve(learn_at, 2000), 2000);
+        }
+      } else if (claim == "b3_1_tuples") {
+        // k = 1..4: end to end learns k = 1, k = 2 on seed 2 only;
+        // decomposition learns every k.
+        for (int k = 1; k <= 4; ++k) {
+          write_budget(absl::StrCat("k", k, "_e2e"),
+                       curve(k == 1 ? 300 : (k == 2 && seed == 2) ? 1500 : -1, 2000), 2000);
+          write_budget(absl::StrCat("k", k, "_dec"), curve(100 * k, 500), 500);
+        }
+      } else if (claim == "b3_2_stocks") {
+        // k = 10, 100, 1000: the end-to-end objective behind by 0, 0.1, 0.5.
+        for (const int k : {10, 100, 1000}) {
+          const double gap = k == 10 ? 0 : k == 100 ? 0.1 : 0.5;
+          for (const char* e : {"e2e", "dec"}) {
+            fgbdl::Table t({"step", "loss"});
+            for (int step = 0; step <= 1000; step += 500)
+              t.add_row({double(step), -0.9 * step / 1000.0 + (e == std::string("e2e") ? gap * step / 1000.0 : 0) +
+                                           0.002 * noise(seed + k, step)});
+            write_budget(absl::StrCat("k", k, "_", e), t, 1000);
+          }
+        }
+      } else if (claim == "x3_feedback") {
         for (const char* config : {"parity_d5", "parity_d10", "tuples_k1", "tuples_k2"}) {
           const bool learns = config != std::string("tuples_k2");
           fgbdl::Table t({"step", "bp_accuracy", "fa_accuracy", "fa_angle_deg"});
