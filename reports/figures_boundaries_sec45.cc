@@ -373,6 +373,21 @@ Plot b5_sharpness(const std::vector<Run>& all) {
   p.width = 760;
   p.height = 460;
   p.layout = "margins 0.11,0.97,0.11,0.92";
+  std::string stalled;
+  std::vector<std::pair<double, std::string>> counts;
+  for (const auto& [config, runs] : configs_of(all, "b5_sharpness")) {
+    if (config == "forward_only") continue;
+    const double c = split_config(runs, config, 'c').second;
+    int never = 0;
+    for (const Run* r : runs) {
+      const std::vector<double> fvu = r->column("fvu");
+      never += !fvu.empty() && fvu.front() == fvu.back() ? 1 : 0;
+    }
+    counts.push_back({c, absl::StrFormat("%d of %d at $c = %g$", never,
+                                         static_cast<int>(runs.size()), c)});
+  }
+  std::sort(counts.begin(), counts.end());
+  for (const auto& [c, text] : counts) absl::StrAppend(&stalled, stalled.empty() ? "" : ", ", text);
   p.caption = absl::StrCat(
       "The fraction of the target's variance the approximation leaves unexplained (held-out "
       "mean squared error of its predicted value over the held-out variance of $y$) after its "
@@ -382,7 +397,8 @@ Plot b5_sharpness(const std::vector<Run>& all) {
       "the level going up in $c$, and where the ends of the interval do (the title gives them; "
       "'<' or '>' the edge of the grid when a crossing lies outside it). Dashed: the "
       "forward-only update, which has no $c$, with its interval. Dotted: the paper's $c = 5$. "
-      "Seeds: ", seeds_of(p.runs), ".");
+      "Runs that never moved (their final FVU equal to their initial one, the sigmoids "
+      "saturated where the data lie): ", stalled, ". Seeds: ", seeds_of(p.runs), ".");
   return p;
 }
 
