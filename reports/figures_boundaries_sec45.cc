@@ -123,10 +123,11 @@ Panel b4_1_panel(Plot& p, const std::vector<Run>& all) {
   panel.settings = absl::StrCat(
       kPanelReset,
       "set logscale xy\nset format y '10^{%L}'\nset xlabel 'n (samples per curve)'\n"
-      "set ylabel 'SGD steps to e(t)/e(0) ≤ 10^{-2}'\nset key top left font ',9'\n"
-      "set title 'B4.1: steps to the level against n'\n"
+      "set ylabel 'SGD steps to e(t)/e(0) ≤ 10^{-2}'\n"
+      "set key at graph 0.98, graph 0.72 right top font ',9'\n"
+      "set title 'B4.1: steps to the level against n'\nset xrange [18:560]\n"
       "set arrow from 100, graph 0 to 100, graph 1 nohead dt 3 lc rgb '#444444'\n"
-      "set label 'paper: n = 100' at 100, graph 0.96 offset 0.5,0 font ',9'\n");
+      "set label 'paper: n = 100' at 100, graph 0.04 offset 0.5,0 font ',9'\n");
   absl::StrAppendFormat(&panel.settings, "set yrange [0.5:%g]\n", cap * 4);
   for (const Encoder& e : kEncoders) {
     const auto it = by_encoder.find(e.name);
@@ -221,13 +222,14 @@ Panel b5_panel(Plot& p, const std::vector<Run>& all) {
   panel.settings = absl::StrCat(
       kPanelReset,
       "set logscale xy\nset format y '10^{%L}'\nset xlabel 'sharpness c of the approximation'\n"
-      "set ylabel 'fraction of unexplained variance'\nset key top left font ',9'\n",
+      "set ylabel 'fraction of unexplained variance'\n"
+      "set key at graph 0.98, graph 0.78 right top font ',9'\n",
       absl::StrFormat("set title 'B5: the approximation against c; c* %s, 95%% [%s, %s]'\n",
                       std::isfinite(c_star) ? absl::StrCat("= ", crossing_text(c_star, first, last))
                                             : crossing_text(c_star, first, last),
                       crossing_text(c_lo, first, last), crossing_text(c_hi, first, last)),
       "set arrow from 5, graph 0 to 5, graph 1 nohead dt 3 lc rgb '#444444'\n"
-      "set label 'paper: c = 5' at 5, graph 0.96 offset 0.5,0 font ',9'\n");
+      "set label 'paper: c = 5' at 5, graph 0.04 offset 0.5,0 font ',9'\n");
   absl::StrAppendFormat(&panel.settings, "set xrange [%g:%g]\n", first / 1.5, last * 1.5);
   // The boundary's interval, clipped to the drawn range.
   const double shade_lo = std::isfinite(c_lo) ? c_lo : c_lo < 0 ? first / 1.5 : last * 1.5;
@@ -237,6 +239,11 @@ Panel b5_panel(Plot& p, const std::vector<Run>& all) {
                           "set object 1 rect from %g, graph 0 to %g, graph 1 fc rgb '%s' fs "
                           "transparent solid 0.12 noborder\n",
                           shade_lo, shade_hi, color(0));
+  if (c_star == -INFINITY)
+    absl::StrAppendFormat(&panel.settings,
+                          "set label 'c* < %g: above the level at every c' at graph 0.02, "
+                          "graph 0.44 font ',9' tc rgb '%s'\n",
+                          first, color(0));
   if (std::isfinite(c_star))
     absl::StrAppendFormat(&panel.settings,
                           "set arrow from %g, graph 0 to %g, graph 1 nohead lw 1.5 lc rgb '%s'\n",
@@ -352,9 +359,9 @@ Plot b4_1_error(const std::vector<Run>& all) {
   if (p.panels.empty()) missing("claim b4_1_steps", kStepsBinary);
   add_runs(p, shown);
   p.cols = static_cast<int>(p.panels.size());
-  p.width = 330 * p.cols + 60;
+  p.width = 380 * p.cols + 60;
   p.height = 400;
-  p.layout = "margins 0.07,0.98,0.13,0.9 spacing 0.06,0.1";
+  p.layout = "margins 0.07,0.98,0.13,0.9 spacing 0.09,0.1";
   p.settings = "set xlabel 'SGD step'\nset ylabel 'e(t) / e(0)'\n";
   p.caption = absl::StrCat(
       "The held-out reconstruction error relative to the zero curve's, $e(t)/e(0)$, at the "
@@ -449,10 +456,11 @@ Plot b5_thresholds(const std::vector<Run>& all) {
   p.settings =
       "set logscale xy\nset format y '10^{%L}'\nset xlabel 'K (thresholds evenly spaced over "
       "b* + [-0.5, 0.5])'\nset ylabel 'fraction of unexplained variance'\n"
-      "set key outside bottom center horizontal maxrows 2 font ',9'\n"
+      "set key outside right top vertical font ',9'\nset xrange [5:160]\n"
       "set arrow from 55, graph 0 to 55, graph 1 nohead dt 3 lc rgb '#444444'\n"
-      "set label 'paper: 55 thresholds' at 55, graph 0.96 offset 0.5,0 font ',9'\n";
-  p.height = 500;
+      "set label 'paper: 55 thresholds' at 55, graph 0.04 offset 0.5,0 font ',9'\n";
+  p.width = 1000;
+  p.height = 480;
   p.caption = absl::StrCat(
       "The fraction of the target's variance each learner leaves unexplained after its Adam "
       "steps, against the number $K$ of thresholds (the package's even family; the paper's "
