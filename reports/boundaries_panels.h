@@ -3,9 +3,9 @@
 // family, each drawing the measured rate or quantity against the family's
 // setting, its intervals, the fitted boundary with its interval and the
 // paper's own settings, from the runs of its grid (reports/boundaries.bzl).
-// Each refuses missing or malformed runs (BadInput naming the binary). A
-// family of another section joins the figure with its panel declared here
-// and one line in `boundaries` in figures_boundaries.cc.
+// Each refuses missing or malformed runs (BadInput naming the binary). The
+// families of Sections 4 and 5 join the figure with their panels declared in
+// figures_boundaries_sec45.h, one line each in `boundaries`.
 #ifndef REPORTS_BOUNDARIES_PANELS_H_
 #define REPORTS_BOUNDARIES_PANELS_H_
 

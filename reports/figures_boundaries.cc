@@ -1,10 +1,14 @@
 // The figure of the section "Where each failure begins" (paper/boundaries.md,
-// claims B2.1, B3.1, B3.2):
+// claims B2.1, B3.1, B3.2), the summary of the whole part:
 //   boundaries  one panel per family (boundaries_panels.h): the success rate
 //               of parities against d and against the step budget, of
-//               tuples against k, and the stocks' paired gap against k, each
-//               with its intervals, its fitted boundary and the paper's own
-//               settings marked.
+//               tuples against k, and the stocks' paired gap against k; and
+//               the two families of the next section ("Where the failures
+//               of Sections 4 and 5 begin", figures_boundaries_sec45.h): the
+//               encoders' steps against n (B4.1) and the approximation's
+//               error against its sharpness c (B5); each with its
+//               intervals, its fitted boundary and the paper's own settings
+//               marked.
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -21,6 +25,7 @@
 #include "experiments/boundaries/success.h"
 #include "lib/analysis/rates.h"
 #include "reports/boundaries_panels.h"
+#include "reports/figures_boundaries_sec45.h"
 
 namespace fgbdl::report {
 namespace {
@@ -333,11 +338,15 @@ Plot boundaries(const std::vector<Run>& all) {
   Plot p;
   p.name = "boundaries";
   p.title = "Where each failure begins: success rates and fitted boundaries";
-  p.caption = "One panel per family; triangles: the paper's own settings. ";
+  p.caption =
+      "One panel per family; the paper's own settings as triangles (B2.1 to B3.2) or dotted "
+      "lines (B4.1, B5). ";
   p.panels.push_back(parity_panel(p, all));
   p.panels.push_back(parity_budget_panel(p, all));
   p.panels.push_back(tuples_panel(p, all));
   p.panels.push_back(stocks_panel(p, all));
+  p.panels.push_back(b4_1_panel(p, all));
+  p.panels.push_back(b5_panel(p, all));
   p.cols = 2;
   p.rows = static_cast<int>(p.panels.size() + 1) / 2;
   p.width = 980;

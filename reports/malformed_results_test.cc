@@ -216,6 +216,15 @@ Fixture make_fixture() {
                           3, [](double s) {
                             return std::vector<double>{0.5 + 0.1 * s, 0.1 * s, 0.05 * s, 1, 3};
                           })}});
+  f.add("b41", "//reports:m_b4_1", "b4_1_steps",
+        {{"fc_n25", curve({"step", "test_error", "relative_error", "steps_to_level", "reached"}, 3,
+                          [](double s) { return std::vector<double>{1 / s, 0.1 / s, 2.5, 1}; })}});
+  f.add("b5s", "//reports:m_b5s", "b5_sharpness",
+        {{"approx_c5", curve({"step", "test_error", "fvu", "target_variance"}, 3,
+                             [](double s) { return std::vector<double>{0.04 / s, 1 / s, 0.04}; })}});
+  f.add("b5k", "//reports:m_b5k", "b5_thresholds",
+        {{"e2e_k7", curve({"step", "test_error", "fvu", "target_variance"}, 3,
+                          [](double s) { return std::vector<double>{0.04 / s, 1 / s, 0.04}; })}});
   for (const char* k : {"katex.min.js", "katex.min.css", "contrib/auto-render.js", "fonts/x.woff2"})
     write_file_atomically(absl::StrCat(f.dir, "/katex/", k), "/* stand-in */\n");
   write_file_atomically(f.inputs, absl::StrCat("{\"report\": \"//reports:m\", \"runs\": [",
@@ -254,7 +263,7 @@ TEST(MalformedResults, AcceptsTheUncorruptedInputs) {
   EXPECT_FALSE(o.refused) << o.message;
   EXPECT_TRUE(absl::StrContains(o.message, "gnuplot")) << o.message;  // got to drawing
   EXPECT_FALSE(fs::exists(f.out));
-  EXPECT_EQ(f.files.size(), 2u * 36);
+  EXPECT_EQ(f.files.size(), 2u * 39);
 }
 
 // Corruptions (the names RC_CLASSIFY counts).

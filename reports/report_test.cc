@@ -699,6 +699,67 @@ void add_boundaries_runs(Fixture& f) {
              "//experiments/sec3_decomposition:e3_2_stocks");
 }
 
+// B4.1 and B5 ("Where the failures of Sections 4 and 5 begin"), seeds 1
+// and 2. B4.1: fc reaches the level at 60 steps (seed 2: 72) at n 25, 50,
+// 100; conv at 5000 (6000) at n 25 and is censored at the cap of 20 000 at
+// n 50; conv_whitened at 4 steps everywhere. B5: the approximation's FVU is
+// 0.05 and 0.07 at c = 1, 0.11 and 0.13 at c = 10, 0.5 and 0.7 at c = 100;
+// the forward-only update's 0.01 and 0.012; on K thresholds learner i
+// (1..4) has FVU 0.01 i sqrt(K) (seed 2: 1.1 times that).
+void add_boundaries_sec45_runs(Fixture& f) {
+  std::vector<std::pair<std::string, int>> steps_runs;
+  for (const char* config : {"fc_n25", "fc_n50", "fc_n100", "conv_n25", "conv_n50",
+                             "conv_whitened_n25", "conv_whitened_n50", "conv_whitened_n100"})
+    for (const int seed : {1, 2}) steps_runs.push_back({config, seed});
+  write_runs(f.dir + "/runs/b41", "b4_1_steps", steps_runs, [](const std::string& config, int seed) {
+    const bool fc = absl::StartsWith(config, "fc"), whitened = absl::StartsWith(config, "conv_w");
+    const bool censored = config == "conv_n50";
+    const double reach = fc ? (seed == 1 ? 60 : 72) : whitened ? 4 : (seed == 1 ? 5000 : 6000);
+    Table t({"step", "test_error", "relative_error", "steps_to_level", "reached"});
+    for (const double step : {0.0, 1.0, 10.0, 100.0, 1000.0, 10000.0, 20000.0}) {
+      const double e = censored ? 0.5 : std::pow(10.0, -2 * step / reach);
+      t.add_row({step, 50 * e, e, censored ? 20000 : reach, censored ? 0.0 : 1.0});
+    }
+    return t;
+  });
+  f.add_root(f.dir + "/runs/b41", "//reports:fixture_b4_1",
+             "//experiments/boundaries_sec45:b4_1_steps");
+  auto fvu_table = [](double fvu) {
+    Table t({"step", "test_error", "fvu", "target_variance"});
+    t.add_row({0, 0.04, 1, 0.04});
+    t.add_row({1000, 0.04 * fvu, fvu, 0.04});
+    return t;
+  };
+  std::vector<std::pair<std::string, int>> sharpness;
+  for (const char* config : {"approx_c1", "approx_c10", "approx_c100", "forward_only"})
+    for (const int seed : {1, 2}) sharpness.push_back({config, seed});
+  write_runs(f.dir + "/runs/b5", "b5_sharpness", sharpness,
+             [fvu_table](const std::string& config, int seed) {
+               const std::map<std::string, std::pair<double, double>> fvu = {
+                   {"approx_c1", {0.05, 0.07}},
+                   {"approx_c10", {0.11, 0.13}},
+                   {"approx_c100", {0.5, 0.7}},
+                   {"forward_only", {0.01, 0.012}}};
+               const auto& [a, b] = fvu.at(config);
+               return fvu_table(seed == 1 ? a : b);
+             });
+  std::vector<std::pair<std::string, int>> thresholds;
+  for (const char* a : {"approx", "e2e", "multiclass", "forward_only"})
+    for (const int k : {7, 55})
+      for (const int seed : {1, 2}) thresholds.push_back({absl::StrCat(a, "_k", k), seed});
+  write_runs(f.dir + "/runs/b5", "b5_thresholds", thresholds,
+             [fvu_table](const std::string& config, int seed) {
+               const int i = absl::StartsWith(config, "approx")       ? 1
+                             : absl::StartsWith(config, "e2e")        ? 2
+                             : absl::StartsWith(config, "multiclass") ? 3
+                                                                      : 4;
+               const double k = absl::EndsWith(config, "_k7") ? 7 : 55;
+               return fvu_table(0.01 * i * std::sqrt(k) * (seed == 1 ? 1 : 1.1));
+             });
+  f.add_root(f.dir + "/runs/b5", "//reports:fixture_b5",
+             "//experiments/boundaries_sec45:b5_sweep");
+}
+
 Fixture make_fixture(const std::string& name) {
   Fixture f;
   f.dir = absl::StrCat(std::getenv("TEST_TMPDIR"), "/", name);
@@ -764,6 +825,7 @@ Fixture make_fixture(const std::string& name) {
   add_ext_noise_runs(f);
   add_ext_sparse_parity_runs(f);
   add_boundaries_runs(f);
+  add_boundaries_sec45_runs(f);
   f.add_verdict("e21_test", kGtestOldPass, 0);
   f.add_verdict("t1_test", kGtest112Pass, 0);
   f.add_verdict("c22_test", kGtestFail, 1);
@@ -2103,11 +2165,12 @@ TEST(Report, DrawsTheBoundariesFigure) {
   generate(f.options());
   const std::string gp = slurp(f.out + "/figures/data/boundaries.gp");
   const std::string dat = slurp(f.out + "/figures/data/boundaries.dat");
-  EXPECT_TRUE(absl::StrContains(gp, "set multiplot layout 2,2"));
+  EXPECT_TRUE(absl::StrContains(gp, "set multiplot layout 3,2"));
   for (const char* title :
        {"B2.1 parities: success against d", "B2.1 parities: success against the step budget",
-        "B3.1 tuples: success against k", "B3.2 stocks: the end-to-end gap against k"})
-    EXPECT_TRUE(absl::StrContains(gp, absl::StrCat("set title '", title, "'"))) << title;
+        "B3.1 tuples: success against k", "B3.2 stocks: the end-to-end gap against k",
+        "B4.1: steps to the level against n", "B5: the approximation against c"})
+    EXPECT_TRUE(absl::StrContains(gp, absl::StrCat("set title '", title))) << title;
   // d = 5: 3 of 3, Clopper-Pearson [0.025^(1/3), 1] = [0.292401774, 1]; d = 20: 1 of 3.
   EXPECT_TRUE(absl::StrContains(dat, "\n5 1 0.292401774 1 3\n")) << dat;
   EXPECT_TRUE(absl::StrContains(dat, "\n20 0.333333333 ")) << dat;
@@ -2166,6 +2229,50 @@ TEST(Report, DrawsTheX6Figures) {
   EXPECT_EQ(occurrences(jump, ", relevant'"), 2);
   EXPECT_EQ(occurrences(jump, ", irrelevant'"), 2);
   EXPECT_TRUE(absl::StrContains(html, "made by <code>//reports:fixture_x6</code>"));
+}
+
+TEST(Report, RefusesABoundariesSec45FigureWithoutRunsNamingTheExperiment) {
+  Fixture f = make_fixture("nofigure_b4_1");
+  f.drop_root("//reports:fixture_b4_1");
+  try {
+    generate(f.options());
+    ADD_FAILURE() << "generated without the runs";
+  } catch (const BadInput& e) {
+    EXPECT_TRUE(absl::StrContains(e.what(), "no results for claim b4_1_steps")) << e.what();
+    EXPECT_TRUE(absl::StrContains(e.what(), "//experiments/boundaries_sec45:b4_1_steps"))
+        << e.what();
+  }
+  EXPECT_FALSE(fs::exists(f.out));
+}
+
+TEST(Report, DrawsTheBoundariesSec45Figures) {
+  const Fixture f = make_fixture("b45");
+  generate(f.options());
+  const std::string html = slurp(f.out + "/index.html");
+  const std::string steps = slurp(f.out + "/figures/data/b4_1_steps.gp");
+  // fc: 60 and 72 steps at n 25, 50, 100: slope 0, residuals +-log2(1.2)/2,
+  // s = 0.1611, se = s / sqrt(4) = 0.0805, t_{0.975,4} = 2.776: +-0.22.
+  EXPECT_TRUE(absl::StrContains(steps, "95% [-0.22, 0.22]")) << steps;
+  // conv: n 50 censored, one n left: no fit; its two runs drawn at the cap.
+  EXPECT_TRUE(absl::StrContains(steps, "convolution: no n without censored runs, no fit")) << steps;
+  EXPECT_TRUE(absl::StrContains(steps, "title 'convolution: 2 censored'")) << steps;
+  EXPECT_TRUE(absl::StrContains(slurp(f.out + "/figures/data/b4_1_steps.dat"), "\n50 20000\n"));
+  EXPECT_TRUE(absl::StrContains(steps, "paper: n = 100"));
+  // conv_whitened: 4 steps everywhere, an exact fit.
+  EXPECT_TRUE(absl::StrContains(steps, "whitened convolution: n^{0.00}, 95% [0.00, 0.00]")) << steps;
+  EXPECT_TRUE(absl::StrContains(html, "Open triangles: runs censored at the cap (2 of 16)"));
+  const std::string error = slurp(f.out + "/figures/data/b4_1_error.gp");
+  EXPECT_TRUE(absl::StrContains(error, "set multiplot layout 1,3"));
+  // B5: the mean FVU 0.06 at c = 1 and 0.12 at c = 10 meets 0.1 at
+  // 10^(2/3) = 4.64; the interval's upper ends (t_{0.975,1} = 12.71 times
+  // 0.01) are above 0.1 at c = 1 and its lower ends never rise above it.
+  const std::string sharp = slurp(f.out + "/figures/data/b5_sharpness.gp");
+  EXPECT_TRUE(absl::StrContains(sharp, "c* = 4.64, 95% [< 1, > 100]")) << sharp;
+  EXPECT_TRUE(absl::StrContains(sharp, "forward-only update (no c)"));
+  EXPECT_TRUE(absl::StrContains(sharp, "paper: c = 5"));
+  const std::string thresholds = slurp(f.out + "/figures/data/b5_thresholds.gp");
+  EXPECT_EQ(occurrences(thresholds, ": K^{0.50} ["), 4) << thresholds;
+  EXPECT_TRUE(absl::StrContains(html, "made by <code>//reports:fixture_b5</code>"));
 }
 
 // A config of x6_sparse_parity not named n<N>_k<K> is refused, naming its

@@ -85,6 +85,10 @@ std::size_t multiclass_outputs(StepThresholds t) {
   return t == StepThresholds::kScript ? 100 : step_threshold_offsets(t).size();
 }
 
+std::size_t multiclass_outputs(const FlatSettings& s) {
+  return s.threshold_offsets.empty() ? multiclass_outputs(s.thresholds) : s.threshold_offsets.size();
+}
+
 double script_learning_rate(FlatApproach a) { return a == FlatApproach::kApprox ? 0.01 : 1e-3; }
 
 namespace {
@@ -262,7 +266,7 @@ std::unique_ptr<FlatModel> make_flat_model(const FlatSettings& s, const StepTarg
   }
   if (s.approach == FlatApproach::kEndToEnd)
     return std::make_unique<EndToEndNetwork>(t, Mlp({d, h, h, h, 1}, init));
-  return std::make_unique<MulticlassNetwork>(t, Mlp({d, h, h, multiclass_outputs(s.thresholds)}, init));
+  return std::make_unique<MulticlassNetwork>(t, Mlp({d, h, h, multiclass_outputs(s)}, init));
 }
 
 void flat_u_tilde(const FlatModel& model, const Matrix& x, std::vector<float>& out) {
@@ -280,6 +284,8 @@ namespace {
 
 StepTarget make_target(const FlatSettings& s, std::uint64_t seed) {
   Engine rng = derive_engine(seed, kTargetStream);
+  if (!s.threshold_offsets.empty())
+    return draw_step_target(static_cast<std::size_t>(s.d), s.threshold_offsets, rng);
   return draw_step_target(static_cast<std::size_t>(s.d), s.thresholds, rng);
 }
 

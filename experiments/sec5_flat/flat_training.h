@@ -72,6 +72,10 @@ struct FlatSettings {
   FlatApproach approach = FlatApproach::kForwardOnly;
   std::int64_t d = 100;
   StepThresholds thresholds = StepThresholds::kScript;
+  // Not empty: the thresholds relative to b* instead of `thresholds`'s (the
+  // even family of lib/data/step_targets.h, paper/boundaries_sec45.md B5);
+  // the multi-class head then has one logit per threshold.
+  std::vector<double> threshold_offsets;
   std::int64_t steps = 5000;
   std::int64_t batch = 256;
   double lr = 1e-3;
@@ -86,6 +90,9 @@ struct FlatSettings {
 // Logits of the multiclass head: 100 for the script's thresholds (as the
 // script), one per step value (55) for the paper's.
 std::size_t multiclass_outputs(StepThresholds t);
+// The head of s's multi-class network: multiclass_outputs(s.thresholds), or
+// one logit per threshold of s.threshold_offsets when it is not empty.
+std::size_t multiclass_outputs(const FlatSettings& s);
 
 // The learning rate of each approach in the script: approx 0.01, the others
 // 1e-3 (the script's default get_lr).

@@ -54,7 +54,20 @@ std::vector<double> step_threshold_offsets(StepThresholds t) {
   return z;
 }
 
+std::vector<double> even_threshold_offsets(int count) {
+  if (count < 2 || count > 10000)
+    throw std::invalid_argument("even_threshold_offsets: count = " + std::to_string(count) +
+                                ", allowed 2 .. 10000");
+  std::vector<double> z;
+  for (int i = 0; i < count; ++i) z.push_back(-0.5 + static_cast<double>(i) / (count - 1));
+  return z;
+}
+
 StepTarget draw_step_target(std::size_t d, StepThresholds t, Engine& rng) {
+  return draw_step_target(d, step_threshold_offsets(t), rng);
+}
+
+StepTarget draw_step_target(std::size_t d, const std::vector<double>& offsets, Engine& rng) {
   if (d < 1 || d > (std::size_t{1} << 20))
     throw std::invalid_argument("draw_step_target: d = " + std::to_string(d) +
                                 ", allowed 1 .. 2^20");
@@ -62,7 +75,7 @@ StepTarget draw_step_target(std::size_t d, StepThresholds t, Engine& rng) {
   target.v_star.resize(d);
   for (double& v : target.v_star) v = normal(rng);
   target.b_star = normal(rng);
-  for (const double o : step_threshold_offsets(t)) target.z.push_back(target.b_star + o);
+  for (const double o : offsets) target.z.push_back(target.b_star + o);
   // b* + o keeps the order of the offsets, but rounding could merge two
   // neighbours for a huge |b*|; the thresholds must stay strictly increasing.
   for (std::size_t i = 1; i < target.z.size(); ++i)

@@ -43,6 +43,13 @@ StepThresholds step_thresholds_from_name(const std::string& name);
 // The thresholds relative to b*, sorted and distinct: 52 (script) or 55 (paper).
 std::vector<double> step_threshold_offsets(StepThresholds t);
 
+// Not in the paper: `count` thresholds evenly spaced over [-0.5, 0.5]
+// relative to b*, -0.5 + i / (count - 1) for i = 0 .. count - 1 (the data's
+// r - b* has standard deviation about 0.1, so every one is within reach);
+// the family over which paper/boundaries_sec45.md (B5) varies the number of
+// thresholds. Throws std::invalid_argument unless 2 <= count <= 10000.
+std::vector<double> even_threshold_offsets(int count);
+
 // A drawn target: v* [d], b*, and the thresholds z = b* + offsets, sorted.
 struct StepTarget {
   std::vector<double> v_star;  // [d]
@@ -53,6 +60,8 @@ struct StepTarget {
 // v* ~ N(0, I_d) (drawn first, in order), then b* ~ N(0, 1).
 // Throws std::invalid_argument unless 1 <= d <= 2^20.
 StepTarget draw_step_target(std::size_t d, StepThresholds t, Engine& rng);
+// The same draw with the thresholds b* + `offsets` (sorted, distinct).
+StepTarget draw_step_target(std::size_t d, const std::vector<double>& offsets, Engine& rng);
 
 // The index i of the step containing r: the largest i with z_i <= r, or 0
 // when r < z_0. u(r) = z[step_index(z, r)].

@@ -177,5 +177,27 @@ TEST(StepTargets, SameSeedSameTarget) {
   EXPECT_EQ(step_thresholds_from_name("paper"), StepThresholds::kPaper);
 }
 
+// The even family of B5 (paper/boundaries_sec45.md): count values from -0.5
+// to 0.5 with equal gaps, and the same v*, b* as the paper's draw of the
+// same seed (only the offsets differ).
+TEST(StepTargets, EvenThresholdsAreEquallySpacedOverTheDataRange) {
+  const std::vector<double> z = even_threshold_offsets(5);
+  EXPECT_EQ(z, (std::vector<double>{-0.5, -0.25, 0.0, 0.25, 0.5}));
+  const std::vector<double> z55 = even_threshold_offsets(55);
+  ASSERT_EQ(z55.size(), 55u);
+  EXPECT_EQ(z55.front(), -0.5);
+  EXPECT_DOUBLE_EQ(z55.back(), 0.5);
+  for (std::size_t i = 1; i < z55.size(); ++i) EXPECT_NEAR(z55[i] - z55[i - 1], 1.0 / 54, 1e-15);
+  EXPECT_THROW(even_threshold_offsets(1), std::invalid_argument);
+  EXPECT_THROW(even_threshold_offsets(10001), std::invalid_argument);
+  Engine a(7), b(7);
+  const StepTarget even = draw_step_target(10, z, a);
+  const StepTarget paper = draw_step_target(10, StepThresholds::kPaper, b);
+  EXPECT_EQ(even.v_star, paper.v_star);
+  EXPECT_EQ(even.b_star, paper.b_star);
+  ASSERT_EQ(even.z.size(), 5u);
+  for (std::size_t i = 0; i < z.size(); ++i) EXPECT_EQ(even.z[i], even.b_star + z[i]);
+}
+
 }  // namespace
 }  // namespace fgbdl

@@ -7,9 +7,11 @@
 // //experiments/ext_gating:x2_gating, //experiments/ext_feedback:x3_feedback,
 // //experiments/ext_perturbation:x4_perturbation,
 // //experiments/ext_noise:x5_noisy_gd,
-// //experiments/ext_sparse_parity:x6_sparse_parity and the boundaries' grids
+// //experiments/ext_sparse_parity:x6_sparse_parity, the boundaries' grids
 // (b2_1_parity, b3_1_tuples, b3_2_stocks: a small grid each, with a budget
-// in the settings' "steps")
+// in the settings' "steps") and
+// //experiments/boundaries_sec45:{b4_1_steps,b5_sweep} (b5_sweep writes both
+// of its families, b5_sharpness and b5_thresholds)
 // (--claim picks one; e3_1_tuples also writes e3_1_examples, e4_1_encoders
 // e4_1_curves and e5_flat e5_fit, e5_cost and e5_bias_sweep, as the real
 // binaries do with every run; x2_gating writes every part, memorization with
@@ -50,7 +52,7 @@ int main(int argc, char** argv) {
                                                 "x1_sharing", "x2_gating", "x3_feedback",
                                                 "x4_perturbation", "x5_noisy_gd",
                                                 "x6_sparse_parity", "b2_1_parity", "b3_1_tuples",
-                                                "b3_2_stocks"},
+                                                "b3_2_stocks", "b4_1_steps", "b5_sweep"},
                                                "which experiment");
     const auto ds = flags.get_int_list("d", "5", 1, 100, 10, "bits (e2_1_parity)");
     const auto ks = flags.get_int_list("k", "1", 1, 5000, 10,
@@ -150,6 +152,51 @@ int main(int argc, char** argv) {
                              1 - 0.9 * learned, t});
             }
             write(absl::StrCat(target, "_tau", tau), table);
+          }
+        }
+      } else if (claim == "b4_1_steps") {
+        // fc reaches the level in about 60 steps at every n, conv is
+        // censored at its cap of 2000 at n = 100 and 200, conv_whitened
+        // reaches it in about 4 steps.
+        for (const char* encoder : {"fc", "conv", "conv_whitened"}) {
+          for (const int n : {25, 50, 100, 200}) {
+            const double tau = encoder == std::string("fc")    ? 13 * (1 + 0.1 * noise(seed, n))
+                               : encoder == std::string("conv") ? n * n * 0.06
+                                                                : 0.9 + 0.1 * noise(seed, n);
+            fgbdl::Table t({"step", "test_error", "relative_error", "steps_to_level", "reached"});
+            const double reach = tau * std::log(100.0);
+            const bool reached = reach <= 2000;
+            for (const int step : {0, 1, 2, 3, 4, 5, 6, 8, 10, 13, 16, 20, 25, 32, 40, 50, 63, 79,
+                                   100, 126, 158, 200, 251, 316, 398, 501, 631, 794, 1000, 1259,
+                                   1585, 1995, 2000}) {
+              const double e = std::exp(-step / tau);
+              t.add_row({double(step), n * e, e, reached ? reach : 2000, reached ? 1.0 : 0.0});
+            }
+            write(absl::StrCat(encoder, "_n", n), t);
+          }
+        }
+      } else if (claim == "b5_sweep") {
+        // The approximation's FVU rises with c past 0.1 near c = 10; the
+        // forward-only update's is 0.01; on K thresholds every learner's
+        // FVU grows like K^0.5.
+        auto fvu_table = [&](double fvu) {
+          fgbdl::Table t({"step", "test_error", "fvu", "target_variance"});
+          for (int step = 0; step <= 1000; step += 250) {
+            const double f = fvu + (1 - fvu) * std::exp(-step / 100.0);
+            t.add_row({double(step), 0.04 * f, f, 0.04});
+          }
+          return t;
+        };
+        for (const double c : {1.0, 5.0, 20.0, 100.0})
+          write_as("b5_sharpness", absl::StrCat("approx_c", c),
+                   fvu_table(0.02 * c * (1 + 0.2 * noise(seed, static_cast<std::uint64_t>(c)))));
+        write_as("b5_sharpness", "forward_only", fvu_table(0.01 * (1 + 0.1 * noise(seed, 7))));
+        int i = 0;
+        for (const char* approach : {"approx", "e2e", "multiclass", "forward_only"}) {
+          ++i;
+          for (const int k : {7, 55}) {
+            write_as("b5_thresholds", absl::StrCat(approach, "_k", k),
+                     fvu_table(0.005 * i * std::sqrt(double(k)) * (1 + 0.1 * noise(seed, k + i))));
           }
         }
       } else if (claim == "x6_sparse_parity") {

@@ -55,7 +55,8 @@ TEST(PaperGlue, LauncherWritesTheReportWithVerdictsFromRunningTheTests) {
         "figures/x2_images_curves.svg", "figures/x2_fashion.svg", "figures/x3_error.svg",
         "figures/x3_angle.svg", "figures/x4_flat.svg", "figures/x4_families.svg",
         "figures/x5_curves.svg", "figures/x5_threshold.svg", "figures/x6_steps.svg",
-        "figures/x6_jump.svg", "figures/boundaries.svg"}) {
+        "figures/x6_jump.svg", "figures/boundaries.svg", "figures/b4_1_steps.svg",
+        "figures/b4_1_error.svg", "figures/b5_sharpness.svg", "figures/b5_thresholds.svg"}) {
     EXPECT_GT(std::filesystem::file_size(out + "/" + f), 0u) << f;
   }
   const Json doc = Json::parse(slurp(out + "/claims.json"));

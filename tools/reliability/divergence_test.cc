@@ -36,6 +36,13 @@ const std::map<std::string, std::string>& no_divergence_reasons() {
        "at most lr per coordinate"},
       {"e3_2_stocks",
        "stays finite at --lr=1000: its objective lies in [-1, 0] (measured)"},
+      {"b4_1_steps",
+       "has no learning-rate flag: every run is SGD at 1/(2 lambda_max), a quarter of gradient "
+       "descent's stability limit on the encoders' quadratic losses (e4_1_encoders, the same "
+       "training, diverges with --lr)"},
+      {"b5_sweep",
+       "has no learning-rate flag: every run uses the script's Adam learning rates, and "
+       "e5_flat, the same training, stays finite even at learning rate 10 (below)"},
       {"e5_flat",
        "stays finite at the largest accepted learning rates (--lr_approx, --lr_e2e, "
        "--lr_multiclass, --lr_forward = 10), --c=10000, --b_init=-50,50, 2000 steps (measured: "
