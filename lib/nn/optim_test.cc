@@ -1,6 +1,9 @@
 #include "lib/nn/optim.h"
 
 #include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <random>
 #include <vector>
 #include <xtensor/xtensor.hpp>
 
@@ -132,6 +135,137 @@ TEST(Adam, ReachesTheMinimumOfAQuadratic) {
     adam.step(std::vector{param(w, g)});
   }
   for (std::size_t i = 0; i < 4; ++i) EXPECT_NEAR(w(i), c(i), 1e-3) << "coordinate " << i;
+}
+
+// The float step takes entries whose moments are subnormal (or bound to
+// become so) apart, to spare the processor's subnormal assists; every
+// output must still be the float of the formula of optim.h evaluated entry
+// by entry. The reference below is that formula as a plain loop; the inputs
+// mix every kind the sorting distinguishes: normal gradients, gradients
+// that turn to +0 or -0 for good (the moments decay through the subnormal
+// range, m until it stays there, v down to 0), tiny and subnormal
+// gradients, signed zeros, subnormal and zero weights, and infinities.
+void reference_adam(AdamState<float>& s, double lr, double beta1_d, double beta2_d, double eps_d,
+                    const std::vector<ParamRef<float>>& params) {
+  if (s.m.empty()) {
+    for (const ParamRef<float>& p : params) {
+      s.m.emplace_back(p.n, 0.0f);
+      s.v.emplace_back(p.n, 0.0f);
+    }
+  }
+  ++s.t;
+  const float beta1 = static_cast<float>(beta1_d), beta2 = static_cast<float>(beta2_d),
+              eps = static_cast<float>(eps_d);
+  s.beta1_power *= beta1;
+  s.beta2_power *= beta2;
+  const float lr_t = static_cast<float>(lr) * std::sqrt(1.0f - s.beta2_power) / (1.0f - s.beta1_power);
+  for (std::size_t k = 0; k < params.size(); ++k) {
+    const ParamRef<float>& p = params[k];
+    float* m = s.m[k].data();
+    float* v = s.v[k].data();
+    for (std::size_t i = 0; i < p.n; ++i) {
+      const float g = p.dw[i];
+      m[i] += (g - m[i]) * (1.0f - beta1);
+      v[i] += (g * g - v[i]) * (1.0f - beta2);
+      p.w[i] -= (m[i] * lr_t) / (std::sqrt(v[i]) + eps);
+    }
+  }
+}
+
+std::uint32_t bits(float x) {
+  std::uint32_t b;
+  std::memcpy(&b, &x, 4);
+  return b;
+}
+
+float from_bits(std::uint32_t b) {
+  float x;
+  std::memcpy(&x, &b, 4);
+  return x;
+}
+
+// Entry i's gradient at step t (1, 2, ...), by its kind i % 10.
+float test_gradient(std::size_t i, int t, std::mt19937_64& rng) {
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  std::uniform_int_distribution<std::uint32_t> subnormal_bits(1, 0x007fffff);
+  const float sign = rng() >> 63 ? -1.0f : 1.0f;
+  switch (i % 10) {
+    case 0: return 1e-3f * normal(rng);                        // always normal
+    case 1: return t <= 20 + int(i % 37) ? 1e-3f * normal(rng) : 0.0f;   // dies: +0 for good
+    case 2: return t <= 10 + int(i % 23) ? 1e-17f * normal(rng) : -0.0f;  // tiny, then -0
+    case 3: return t <= 5 ? 1e-21f * normal(rng) : sign * 0.0f;          // v soon subnormal
+    case 4: return sign * from_bits(subnormal_bits(rng));               // subnormal
+    case 5: return t % 3 == 0 ? 1e-19f * normal(rng) : 0.0f;            // on and off
+    case 6: {
+      const float pick[] = {0.0f, -0.0f, 1.17549435e-38f, -3.5e-38f, 1e-40f, 1e-20f, 2e-30f};
+      return pick[rng() % 7];
+    }
+    case 7: return t == 7 && i % 70 == 7 ? sign * INFINITY : 1e-2f * normal(rng);
+    case 8: return t <= 3 ? 1e-37f * sign : 0.0f;                      // m subnormal at once
+    default: return t <= 40 ? 1e-5f * normal(rng) : 0.0f;
+  }
+}
+
+TEST(Adam, FloatStepIsTheFormulaBitForBitOnSubnormalsAndZeros) {
+  struct Case {
+    double lr, beta1, beta2, eps;
+    int steps;
+  };
+  // E5 (beta2 0.99, eps 1e-5), E4.1.4 (TensorFlow's defaults), a large
+  // learning rate (no m is left alone: K = 0), lr 0 (lr_t = 0: no entry is
+  // left alone), beta1 close to 1 (m decays slowly through the subnormals).
+  const Case cases[] = {{1e-3, 0.9, 0.99, 1e-5, 3000},
+                        {1e-3, 0.9, 0.999, 1e-8, 1500},
+                        {0.5, 0.5, 0.75, 1.0, 400},
+                        {0.0, 0.9, 0.99, 1e-5, 300},
+                        {1e-2, 0.999, 0.9, 1e-7, 1500}};
+  for (const Case& c : cases) {
+    std::mt19937_64 rng(17);
+    const std::size_t sizes[] = {1003, 64, 3};  // with a tail of 3 and a short list
+    std::vector<std::vector<float>> w(3), g(3);
+    std::normal_distribution<float> normal(0.0f, 1.0f);
+    std::uniform_int_distribution<std::uint32_t> subnormal_bits(1, 0x007fffff);
+    for (std::size_t k = 0; k < 3; ++k) {
+      for (std::size_t i = 0; i < sizes[k]; ++i) {
+        const std::uint64_t r = rng() % 8;
+        w[k].push_back(r == 0   ? 0.0f
+                       : r == 1 ? -0.0f
+                       : r == 2 ? from_bits(subnormal_bits(rng))
+                                : normal(rng));
+      }
+      g[k].assign(sizes[k], 0.0f);
+    }
+    std::vector<std::vector<float>> w_ref = w;
+    std::vector<ParamRef<float>> params, params_ref;
+    for (std::size_t k = 0; k < 3; ++k) {
+      params.push_back({w[k].data(), g[k].data(), sizes[k]});
+      params_ref.push_back({w_ref[k].data(), g[k].data(), sizes[k]});
+    }
+    AdamState<float> state, state_ref;
+    std::size_t checked = 0, subnormal_m = 0, subnormal_v = 0;
+    for (int t = 1; t <= c.steps; ++t) {
+      for (std::size_t k = 0; k < 3; ++k)
+        for (std::size_t i = 0; i < sizes[k]; ++i) g[k][i] = test_gradient(i + 7 * k, t, rng);
+      adam_step(state, c.lr, c.beta1, c.beta2, c.eps, params);
+      reference_adam(state_ref, c.lr, c.beta1, c.beta2, c.eps, params_ref);
+      for (std::size_t k = 0; k < 3; ++k) {
+        for (std::size_t i = 0; i < sizes[k]; ++i) {
+          ASSERT_EQ(bits(state.m[k][i]), bits(state_ref.m[k][i]))
+              << "m, lr " << c.lr << ", step " << t << ", list " << k << ", entry " << i;
+          ASSERT_EQ(bits(state.v[k][i]), bits(state_ref.v[k][i]))
+              << "v, lr " << c.lr << ", step " << t << ", list " << k << ", entry " << i;
+          ASSERT_EQ(bits(w[k][i]), bits(w_ref[k][i]))
+              << "w, lr " << c.lr << ", step " << t << ", list " << k << ", entry " << i;
+          subnormal_m += std::fpclassify(state.m[k][i]) == FP_SUBNORMAL;
+          subnormal_v += std::fpclassify(state.v[k][i]) == FP_SUBNORMAL;
+          ++checked;
+        }
+      }
+    }
+    // The cases reach the states the sorting is for.
+    EXPECT_GT(subnormal_m, checked / 50) << "lr " << c.lr;
+    EXPECT_GT(subnormal_v, checked / 200) << "lr " << c.lr;
+  }
 }
 
 // Plain SGD on the same kind of quadratic, lr < 2 / max curvature, contracts
