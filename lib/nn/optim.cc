@@ -1,6 +1,6 @@
 #include "lib/nn/optim.h"
 
-#include <smmintrin.h>
+#include <immintrin.h>
 
 #include <algorithm>
 #include <cmath>
@@ -173,115 +173,233 @@ inline __m128 select(__m128i mask, __m128 if_true, __m128 if_false) {
   return _mm_blendv_ps(if_false, if_true, _mm_castsi128_ps(mask));
 }
 
-template <>
-void adam_update<float>(const AdamConstants<float>& c, const float* g, float* m, float* v,
-                        float* w, std::size_t n) {
-  const bool stuck_ok = c.c1 > 0 && c.c1 < 1 && c.c2 > 0 && c.c2 < 1 && c.lr_t > 0 &&
-                        std::isfinite(c.lr_t) && c.eps > 0 && std::isfinite(c.eps);
-  const std::int32_t K =
-      stuck_ok ? std::min(largest_vanishing_multiple(c.c1), largest_vanishing_multiple(c.lr_t))
-               : -1;
+// Entries [0, 4) of g, m, v, w (the sorting above). K < 0: no stuck entry.
+__attribute__((always_inline)) inline void adam_update4(const AdamConstants<float>& c,
+                                                        std::int32_t K, const float* g, float* m,
+                                                        float* v, float* w) {
   const __m128 c1 = _mm_set1_ps(c.c1), c2 = _mm_set1_ps(c.c2), lr_t = _mm_set1_ps(c.lr_t),
                eps = _mm_set1_ps(c.eps);
   const __m128d c2d = _mm_set1_pd(static_cast<double>(c.c2));
   const __m128i abs = _mm_set1_epi32(kAbs), zero = _mm_setzero_si128();
   const __m128i all = _mm_cmpeq_epi32(zero, zero);
-  const __m128i stuck_enabled = stuck_ok ? all : zero;
-  std::size_t i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const __m128 G = _mm_loadu_ps(g + i), M = _mm_loadu_ps(m + i), V = _mm_loadu_ps(v + i),
-                 W = _mm_loadu_ps(w + i);
-    const __m128i Gb = _mm_castps_si128(G), Mb = _mm_castps_si128(M), Vb = _mm_castps_si128(V),
-                  Wb = _mm_castps_si128(W);
-    const __m128i Ga = _mm_and_si128(Gb, abs), Ma = _mm_and_si128(Mb, abs),
-                  Va = _mm_and_si128(Vb, abs);
-    const __m128i w_ok = _mm_andnot_si128(subnormal(_mm_and_si128(Wb, abs)), all);
-    const __m128i is_plain =
-        _mm_and_si128(_mm_and_si128(plain(Ga), plain(Ma)), _mm_and_si128(plain(Va), w_ok));
-    if (_mm_movemask_ps(_mm_castsi128_ps(is_plain)) == 0xF) {
-      const __m128 M1 = _mm_add_ps(M, _mm_mul_ps(_mm_sub_ps(G, M), c1));
-      const __m128 V1 = _mm_add_ps(V, _mm_mul_ps(_mm_sub_ps(_mm_mul_ps(G, G), V), c2));
-      const __m128 W1 =
-          _mm_sub_ps(W, _mm_div_ps(_mm_mul_ps(M1, lr_t), _mm_add_ps(_mm_sqrt_ps(V1), eps)));
-      _mm_storeu_ps(m + i, M1);
-      _mm_storeu_ps(v + i, V1);
-      _mm_storeu_ps(w + i, W1);
-      continue;
-    }
-    // m = +0, or subnormal of at most K ulps.
-    const __m128i m_stuck = _mm_or_si128(
-        _mm_cmpeq_epi32(Mb, zero),
-        _mm_and_si128(_mm_cmpgt_epi32(Ma, zero), _mm_cmplt_epi32(Ma, _mm_set1_epi32(K + 1))));
-    const __m128i v_sub = subnormal(Vb);  // positive subnormal
-    const __m128i v_band = _mm_and_si128(  // positive normal below 2^-100
-        _mm_cmpgt_epi32(Vb, _mm_set1_epi32(kMinNormal - 1)),
-        _mm_cmplt_epi32(Vb, _mm_set1_epi32(kPlainMin)));
-    const __m128i v_normal = _mm_or_si128(  // +0, or positive normal >= 2^-100 and finite
-        _mm_cmpeq_epi32(Vb, zero), _mm_and_si128(_mm_cmpgt_epi32(Vb, _mm_set1_epi32(kPlainMin - 1)),
-                                                 _mm_cmplt_epi32(Vb, _mm_set1_epi32(kInf))));
-    const __m128i stuck = _mm_andnot_si128(
-        is_plain, _mm_and_si128(_mm_and_si128(_mm_cmpeq_epi32(Ga, zero), m_stuck),
-                                _mm_and_si128(_mm_or_si128(_mm_or_si128(v_sub, v_band), v_normal),
-                                              _mm_and_si128(w_ok, stuck_enabled))));
-    const __m128i other = _mm_andnot_si128(_mm_or_si128(is_plain, stuck), all);
-    // The SSE formula on plain lanes, and on v of the stuck lanes whose v is normal.
-    const __m128 G0 = select(other, _mm_setzero_ps(), G);
-    const __m128 M0 = select(is_plain, M, _mm_setzero_ps());
-    const __m128 V0 = select(_mm_or_si128(is_plain, _mm_and_si128(stuck, v_normal)), V,
-                             _mm_set1_ps(1.0f));
-    const __m128 W0 = select(other, _mm_setzero_ps(), W);
-    const __m128 M1 = _mm_add_ps(M0, _mm_mul_ps(_mm_sub_ps(G0, M0), c1));
-    __m128 V1 = _mm_add_ps(V0, _mm_mul_ps(_mm_sub_ps(_mm_mul_ps(G0, G0), V0), c2));
+  const __m128i stuck_enabled = K >= 0 ? all : zero;
+  const __m128 G = _mm_loadu_ps(g), M = _mm_loadu_ps(m), V = _mm_loadu_ps(v),
+               W = _mm_loadu_ps(w);
+  const __m128i Gb = _mm_castps_si128(G), Mb = _mm_castps_si128(M), Vb = _mm_castps_si128(V),
+                Wb = _mm_castps_si128(W);
+  const __m128i Ga = _mm_and_si128(Gb, abs), Ma = _mm_and_si128(Mb, abs),
+                Va = _mm_and_si128(Vb, abs);
+  const __m128i w_ok = _mm_andnot_si128(subnormal(_mm_and_si128(Wb, abs)), all);
+  const __m128i is_plain =
+      _mm_and_si128(_mm_and_si128(plain(Ga), plain(Ma)), _mm_and_si128(plain(Va), w_ok));
+  if (_mm_movemask_ps(_mm_castsi128_ps(is_plain)) == 0xF) {
+    const __m128 M1 = _mm_add_ps(M, _mm_mul_ps(_mm_sub_ps(G, M), c1));
+    const __m128 V1 = _mm_add_ps(V, _mm_mul_ps(_mm_sub_ps(_mm_mul_ps(G, G), V), c2));
     const __m128 W1 =
-        _mm_sub_ps(W0, _mm_div_ps(_mm_mul_ps(M1, lr_t), _mm_add_ps(_mm_sqrt_ps(V1), eps)));
-    const __m128i v_decay = _mm_and_si128(stuck, v_sub);
-    if (_mm_movemask_ps(_mm_castsi128_ps(v_decay)) != 0) {
-      // v' = k - round(k c2) ulps, k = v's bits.
-      const __m128d lo = _mm_round_pd(_mm_mul_pd(_mm_cvtepi32_pd(Vb), c2d),
-                                      _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-      const __m128d hi =
-          _mm_round_pd(_mm_mul_pd(_mm_cvtepi32_pd(_mm_shuffle_epi32(Vb, 0xEE)), c2d),
-                       _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-      const __m128i r = _mm_unpacklo_epi64(_mm_cvtpd_epi32(lo), _mm_cvtpd_epi32(hi));
-      V1 = select(v_decay, _mm_castsi128_ps(_mm_sub_epi32(Vb, r)), V1);
-    }
-    const __m128i v_low = _mm_and_si128(stuck, v_band);
-    if (_mm_movemask_ps(_mm_castsi128_ps(v_low)) != 0) {
-      // v' = v - round(v c2) in double: v c2 is exact; its float (below the
-      // smallest normal: the nearest multiple of 2^-149) is r; v - r is a
-      // multiple of 2^-149 below 2^-100, exact; its float is the float
-      // conversion when normal, else itself, k 2^-149 with bits k.
-      const __m128 Vn = select(v_band, V, _mm_set1_ps(1.0f));  // no subnormal converted
-      const __m128i lo = v_band_update(_mm_cvtps_pd(Vn), c2d);
-      const __m128i hi = v_band_update(_mm_cvtps_pd(_mm_movehl_ps(Vn, Vn)), c2d);
-      V1 = select(v_low, _mm_castsi128_ps(_mm_unpacklo_epi64(lo, hi)), V1);
-    }
-    // Stuck lanes: m' = m, w' = w - (a zero of m's sign).
-    const __m128 W_stuck = _mm_sub_ps(W0, _mm_and_ps(M, _mm_castsi128_ps(_mm_set1_epi32(
-                                                           static_cast<std::int32_t>(0x80000000u)))));
-    _mm_storeu_ps(m + i, select(is_plain, M1, M));
-    _mm_storeu_ps(v + i, V1);
-    _mm_storeu_ps(w + i, select(stuck, W_stuck, W1));
-    const int rest = _mm_movemask_ps(_mm_castsi128_ps(other));
-    if (rest != 0) {
-      alignas(16) float gs[4], ms[4], vs[4], ws[4];
-      _mm_store_ps(gs, G);
-      _mm_store_ps(ms, M);
-      _mm_store_ps(vs, V);
-      _mm_store_ps(ws, W);
-      for (int l = 0; l < 4; ++l) {
-        if ((rest >> l & 1) == 0) continue;
-        adam_entry_in_double(c, gs[l], ms[l], vs[l], ws[l]);
-        m[i + l] = ms[l];
-        v[i + l] = vs[l];
-        w[i + l] = ws[l];
-      }
+        _mm_sub_ps(W, _mm_div_ps(_mm_mul_ps(M1, lr_t), _mm_add_ps(_mm_sqrt_ps(V1), eps)));
+    _mm_storeu_ps(m, M1);
+    _mm_storeu_ps(v, V1);
+    _mm_storeu_ps(w, W1);
+    return;
+  }
+  // m = +0, or subnormal of at most K ulps.
+  const __m128i m_stuck = _mm_or_si128(
+      _mm_cmpeq_epi32(Mb, zero),
+      _mm_and_si128(_mm_cmpgt_epi32(Ma, zero), _mm_cmplt_epi32(Ma, _mm_set1_epi32(K + 1))));
+  const __m128i v_sub = subnormal(Vb);  // positive subnormal
+  const __m128i v_band = _mm_and_si128(  // positive normal below 2^-100
+      _mm_cmpgt_epi32(Vb, _mm_set1_epi32(kMinNormal - 1)),
+      _mm_cmplt_epi32(Vb, _mm_set1_epi32(kPlainMin)));
+  const __m128i v_normal = _mm_or_si128(  // +0, or positive normal >= 2^-100 and finite
+      _mm_cmpeq_epi32(Vb, zero), _mm_and_si128(_mm_cmpgt_epi32(Vb, _mm_set1_epi32(kPlainMin - 1)),
+                                               _mm_cmplt_epi32(Vb, _mm_set1_epi32(kInf))));
+  const __m128i stuck = _mm_andnot_si128(
+      is_plain, _mm_and_si128(_mm_and_si128(_mm_cmpeq_epi32(Ga, zero), m_stuck),
+                              _mm_and_si128(_mm_or_si128(_mm_or_si128(v_sub, v_band), v_normal),
+                                            _mm_and_si128(w_ok, stuck_enabled))));
+  const __m128i other = _mm_andnot_si128(_mm_or_si128(is_plain, stuck), all);
+  // The SSE formula on plain lanes, and on v of the stuck lanes whose v is normal.
+  const __m128 G0 = select(other, _mm_setzero_ps(), G);
+  const __m128 M0 = select(is_plain, M, _mm_setzero_ps());
+  const __m128 V0 = select(_mm_or_si128(is_plain, _mm_and_si128(stuck, v_normal)), V,
+                           _mm_set1_ps(1.0f));
+  const __m128 W0 = select(other, _mm_setzero_ps(), W);
+  const __m128 M1 = _mm_add_ps(M0, _mm_mul_ps(_mm_sub_ps(G0, M0), c1));
+  __m128 V1 = _mm_add_ps(V0, _mm_mul_ps(_mm_sub_ps(_mm_mul_ps(G0, G0), V0), c2));
+  const __m128 W1 =
+      _mm_sub_ps(W0, _mm_div_ps(_mm_mul_ps(M1, lr_t), _mm_add_ps(_mm_sqrt_ps(V1), eps)));
+  const __m128i v_decay = _mm_and_si128(stuck, v_sub);
+  if (_mm_movemask_ps(_mm_castsi128_ps(v_decay)) != 0) {
+    // v' = k - round(k c2) ulps, k = v's bits.
+    const __m128d lo = _mm_round_pd(_mm_mul_pd(_mm_cvtepi32_pd(Vb), c2d),
+                                    _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    const __m128d hi =
+        _mm_round_pd(_mm_mul_pd(_mm_cvtepi32_pd(_mm_shuffle_epi32(Vb, 0xEE)), c2d),
+                     _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    const __m128i r = _mm_unpacklo_epi64(_mm_cvtpd_epi32(lo), _mm_cvtpd_epi32(hi));
+    V1 = select(v_decay, _mm_castsi128_ps(_mm_sub_epi32(Vb, r)), V1);
+  }
+  const __m128i v_low = _mm_and_si128(stuck, v_band);
+  if (_mm_movemask_ps(_mm_castsi128_ps(v_low)) != 0) {
+    // v' = v - round(v c2) in double: v c2 is exact; its float (below the
+    // smallest normal: the nearest multiple of 2^-149) is r; v - r is a
+    // multiple of 2^-149 below 2^-100, exact; its float is the float
+    // conversion when normal, else itself, k 2^-149 with bits k.
+    const __m128 Vn = select(v_band, V, _mm_set1_ps(1.0f));  // no subnormal converted
+    const __m128i lo = v_band_update(_mm_cvtps_pd(Vn), c2d);
+    const __m128i hi = v_band_update(_mm_cvtps_pd(_mm_movehl_ps(Vn, Vn)), c2d);
+    V1 = select(v_low, _mm_castsi128_ps(_mm_unpacklo_epi64(lo, hi)), V1);
+  }
+  // Stuck lanes: m' = m, w' = w - (a zero of m's sign).
+  const __m128 W_stuck = _mm_sub_ps(W0, _mm_and_ps(M, _mm_castsi128_ps(_mm_set1_epi32(
+                                                         static_cast<std::int32_t>(0x80000000u)))));
+  _mm_storeu_ps(m, select(is_plain, M1, M));
+  _mm_storeu_ps(v, V1);
+  _mm_storeu_ps(w, select(stuck, W_stuck, W1));
+  const int rest = _mm_movemask_ps(_mm_castsi128_ps(other));
+  if (rest != 0) {
+    alignas(16) float gs[4], ms[4], vs[4], ws[4];
+    _mm_store_ps(gs, G);
+    _mm_store_ps(ms, M);
+    _mm_store_ps(vs, V);
+    _mm_store_ps(ws, W);
+    for (int l = 0; l < 4; ++l) {
+      if ((rest >> l & 1) == 0) continue;
+      adam_entry_in_double(c, gs[l], ms[l], vs[l], ws[l]);
+      m[l] = ms[l];
+      v[l] = vs[l];
+      w[l] = ws[l];
     }
   }
+}
+
+// The largest number of ulps a stuck m may have (-1: no entry is stuck).
+std::int32_t stuck_ulps(const AdamConstants<float>& c) {
+  const bool ok = c.c1 > 0 && c.c1 < 1 && c.c2 > 0 && c.c2 < 1 && c.lr_t > 0 &&
+                  std::isfinite(c.lr_t) && c.eps > 0 && std::isfinite(c.eps);
+  return ok ? std::min(largest_vanishing_multiple(c.c1), largest_vanishing_multiple(c.lr_t)) : -1;
+}
+
+// plain() on eight lanes.
+__attribute__((target("avx2"))) inline __m256i plain_avx2(__m256i a, __m256i zero,
+                                                          __m256i plain_min, __m256i inf) {
+  return _mm256_or_si256(_mm256_cmpeq_epi32(a, zero),
+                         _mm256_and_si256(_mm256_cmpgt_epi32(a, plain_min),
+                                          _mm256_cmpgt_epi32(inf, a)));
+}
+
+// With AVX2: eight entries at a time when each is plain or stuck with v
+// not a normal below 2^-100, the same operations in each lane as
+// adam_update4; another block of eight goes to adam_update4 by halves.
+__attribute__((target("avx2"))) void adam_update_avx2(const AdamConstants<float>& c,
+                                                      std::int32_t K, const float* g, float* m,
+                                                      float* v, float* w, std::size_t n) {
+  const __m256 c1 = _mm256_set1_ps(c.c1), c2 = _mm256_set1_ps(c.c2),
+               lr_t = _mm256_set1_ps(c.lr_t), eps = _mm256_set1_ps(c.eps);
+  const __m256i abs = _mm256_set1_epi32(kAbs), zero = _mm256_setzero_si256();
+  const __m256i plain_min = _mm256_set1_epi32(kPlainMin - 1), inf = _mm256_set1_epi32(kInf),
+                sub_lo = _mm256_set1_epi32(kMinNormal);
+  auto plain8 = [&](__m256i a) __attribute__((target("avx2"))) {
+    return plain_avx2(a, zero, plain_min, inf);
+  };
+  const __m256i all = _mm256_cmpeq_epi32(zero, zero);
+  const __m256i stuck_enabled = K >= 0 ? all : zero, k_plus_1 = _mm256_set1_epi32(K + 1);
+  const __m256 sign = _mm256_castsi256_ps(_mm256_set1_epi32(static_cast<std::int32_t>(0x80000000u)));
+  const __m256d c2d = _mm256_set1_pd(static_cast<double>(c.c2));
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const __m256 G = _mm256_loadu_ps(g + i), M = _mm256_loadu_ps(m + i),
+                 V = _mm256_loadu_ps(v + i), W = _mm256_loadu_ps(w + i);
+    const __m256i Gb = _mm256_castps_si256(G), Mb = _mm256_castps_si256(M),
+                  Vb = _mm256_castps_si256(V);
+    const __m256i Ga = _mm256_and_si256(Gb, abs), Ma = _mm256_and_si256(Mb, abs);
+    const __m256i Wa = _mm256_and_si256(_mm256_castps_si256(W), abs);
+    const __m256i w_ok = _mm256_andnot_si256(
+        _mm256_and_si256(_mm256_cmpgt_epi32(Wa, zero), _mm256_cmpgt_epi32(sub_lo, Wa)), all);
+    // v >= +0: +0 or positive normal >= 2^-100 and finite (plain, as v is never negative
+    // but for -0, which is not plain here); positive subnormal.
+    const __m256i v_plain = plain8(Vb);
+    const __m256i v_sub =
+        _mm256_and_si256(_mm256_cmpgt_epi32(Vb, zero), _mm256_cmpgt_epi32(sub_lo, Vb));
+    const __m256i is_plain =
+        _mm256_and_si256(_mm256_and_si256(plain8(Ga), plain8(Ma)), _mm256_and_si256(v_plain, w_ok));
+    // The stuck entries of adam_update4 whose v is not a normal below 2^-100.
+    const __m256i m_stuck = _mm256_or_si256(
+        _mm256_cmpeq_epi32(Mb, zero),
+        _mm256_and_si256(_mm256_cmpgt_epi32(Ma, zero), _mm256_cmpgt_epi32(k_plus_1, Ma)));
+    const __m256i stuck = _mm256_andnot_si256(
+        is_plain,
+        _mm256_and_si256(_mm256_and_si256(_mm256_cmpeq_epi32(Ga, zero), m_stuck),
+                         _mm256_and_si256(_mm256_or_si256(v_plain, v_sub),
+                                          _mm256_and_si256(w_ok, stuck_enabled))));
+    if (_mm256_movemask_ps(_mm256_castsi256_ps(_mm256_or_si256(is_plain, stuck))) == 0xFF) {
+      // The formula with m = 0 in the stuck lanes, and v = 1 where subnormal.
+      const __m256 M0 = _mm256_and_ps(M, _mm256_castsi256_ps(is_plain));
+      const __m256 V0 = _mm256_blendv_ps(V, _mm256_set1_ps(1.0f), _mm256_castsi256_ps(v_sub));
+      const __m256 M1 = _mm256_add_ps(M0, _mm256_mul_ps(_mm256_sub_ps(G, M0), c1));
+      __m256 V1 =
+          _mm256_add_ps(V0, _mm256_mul_ps(_mm256_sub_ps(_mm256_mul_ps(G, G), V0), c2));
+      const __m256 W1 = _mm256_sub_ps(
+          W, _mm256_div_ps(_mm256_mul_ps(M1, lr_t), _mm256_add_ps(_mm256_sqrt_ps(V1), eps)));
+      if (_mm256_movemask_ps(_mm256_castsi256_ps(v_sub)) != 0) {
+        // v' = k - round(k c2) ulps, k = v's bits (as adam_update4).
+        const __m256d lo = _mm256_round_pd(
+            _mm256_mul_pd(_mm256_cvtepi32_pd(_mm256_castsi256_si128(Vb)), c2d),
+            _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+        const __m256d hi = _mm256_round_pd(
+            _mm256_mul_pd(_mm256_cvtepi32_pd(_mm256_extracti128_si256(Vb, 1)), c2d),
+            _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+        const __m256i r = _mm256_set_m128i(_mm256_cvtpd_epi32(hi), _mm256_cvtpd_epi32(lo));
+        V1 = _mm256_blendv_ps(V1, _mm256_castsi256_ps(_mm256_sub_epi32(Vb, r)),
+                              _mm256_castsi256_ps(v_sub));
+      }
+      const __m256 W_stuck = _mm256_sub_ps(W, _mm256_and_ps(M, sign));
+      _mm256_storeu_ps(m + i, _mm256_blendv_ps(M, M1, _mm256_castsi256_ps(is_plain)));
+      _mm256_storeu_ps(v + i, V1);
+      _mm256_storeu_ps(w + i, _mm256_blendv_ps(W1, W_stuck, _mm256_castsi256_ps(stuck)));
+    } else {
+      // The upper halves cleared: adam_entry_in_double, called for the
+      // other entries, is SSE code, slow after dirty 256-bit registers.
+      _mm256_zeroupper();
+      adam_update4(c, K, g + i, m + i, v + i, w + i);
+      adam_update4(c, K, g + i + 4, m + i + 4, v + i + 4, w + i + 4);
+    }
+  }
+  _mm256_zeroupper();
+  for (; i + 4 <= n; i += 4) adam_update4(c, K, g + i, m + i, v + i, w + i);
   for (; i < n; ++i) adam_entry(c, g[i], m[i], v[i], w[i]);
 }
 
+void adam_update_sse(const AdamConstants<float>& c, std::int32_t K, const float* g, float* m,
+                     float* v, float* w, std::size_t n) {
+  std::size_t i = 0;
+  for (; i + 4 <= n; i += 4) adam_update4(c, K, g + i, m + i, v + i, w + i);
+  for (; i < n; ++i) adam_entry(c, g[i], m[i], v[i], w[i]);
+}
+
+const bool kHasAvx2 = [] {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx2") != 0;
+}();
+
+template <>
+void adam_update<float>(const AdamConstants<float>& c, const float* g, float* m, float* v,
+                        float* w, std::size_t n) {
+  nn_detail::adam_update_float(kHasAvx2, c.c1, c.c2, c.lr_t, c.eps, g, m, v, w, n);
+}
+
 }  // namespace
+
+void nn_detail::adam_update_float(bool avx2, float c1, float c2, float lr_t, float eps,
+                                  const float* g, float* m, float* v, float* w, std::size_t n) {
+  const AdamConstants<float> c{c1, c2, lr_t, eps};
+  const std::int32_t K = stuck_ulps(c);
+  if (avx2) {
+    adam_update_avx2(c, K, g, m, v, w, n);
+  } else {
+    adam_update_sse(c, K, g, m, v, w, n);
+  }
+}
 
 Adam::Adam(double lr, double beta1, double beta2, double eps)
     : lr_(lr), beta1_(beta1), beta2_(beta2), eps_(eps) {}
