@@ -71,6 +71,10 @@ void adam_update(const AdamConstants<T>& c, const T* g, T* m, T* v, T* w, std::s
 //   other  the formula one entry at a time, each float operation carried
 //          out in double and rounded to float (adam_entry_in_double), which
 //          meets no subnormal double.
+// A block whose g, m, v are each 0 or >= 2^-100 in magnitude (a cheap
+// test, the common case) goes to the formula whatever w, and infinities or
+// NaNs, are: the formula in SSE is the scalar formula on any input, the
+// sorting only keeps subnormals away from it.
 // Lanes of the SSE formula that are not plain get inputs that keep it away
 // from subnormals (g, m, w = 0, v = 1, or v itself when it is normal), and
 // their outputs are replaced. Nothing else changes: every output is the
@@ -187,6 +191,24 @@ __attribute__((always_inline)) inline void adam_update4(const AdamConstants<floa
                W = _mm_loadu_ps(w);
   const __m128i Gb = _mm_castps_si128(G), Mb = _mm_castps_si128(M), Vb = _mm_castps_si128(V),
                 Wb = _mm_castps_si128(W);
+  {
+    // The common case first, as in adam_update_avx2.
+    const __m128i one = _mm_set1_epi32(1);
+    const __m128i lo = _mm_min_epu32(_mm_min_epu32(_mm_sub_epi32(_mm_and_si128(Gb, abs), one),
+                                                   _mm_sub_epi32(_mm_and_si128(Mb, abs), one)),
+                                     _mm_sub_epi32(_mm_and_si128(Vb, abs), one));
+    const __m128i floor = _mm_set1_epi32(kPlainMin - 1);
+    if (_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(_mm_max_epu32(lo, floor), lo))) == 0xF) {
+      const __m128 M1 = _mm_add_ps(M, _mm_mul_ps(_mm_sub_ps(G, M), c1));
+      const __m128 V1 = _mm_add_ps(V, _mm_mul_ps(_mm_sub_ps(_mm_mul_ps(G, G), V), c2));
+      const __m128 W1 =
+          _mm_sub_ps(W, _mm_div_ps(_mm_mul_ps(M1, lr_t), _mm_add_ps(_mm_sqrt_ps(V1), eps)));
+      _mm_storeu_ps(m, M1);
+      _mm_storeu_ps(v, V1);
+      _mm_storeu_ps(w, W1);
+      return;
+    }
+  }
   const __m128i Ga = _mm_and_si128(Gb, abs), Ma = _mm_and_si128(Mb, abs),
                 Va = _mm_and_si128(Vb, abs);
   const __m128i w_ok = _mm_andnot_si128(subnormal(_mm_and_si128(Wb, abs)), all);
@@ -306,10 +328,33 @@ __attribute__((target("avx2"))) void adam_update_avx2(const AdamConstants<float>
   const __m256i stuck_enabled = K >= 0 ? all : zero, k_plus_1 = _mm256_set1_epi32(K + 1);
   const __m256 sign = _mm256_castsi256_ps(_mm256_set1_epi32(static_cast<std::int32_t>(0x80000000u)));
   const __m256d c2d = _mm256_set1_pd(static_cast<double>(c.c2));
+  const __m256i one = _mm256_set1_epi32(1), plain_floor = _mm256_set1_epi32(kPlainMin - 1);
   std::size_t i = 0;
   for (; i + 8 <= n; i += 8) {
     const __m256 G = _mm256_loadu_ps(g + i), M = _mm256_loadu_ps(m + i),
                  V = _mm256_loadu_ps(v + i), W = _mm256_loadu_ps(w + i);
+    {
+      // The common case first, tested cheaply: g, m, v each 0 or >= 2^-100
+      // in magnitude (|x| - 1, wrapping, at least the bits of 2^-100 less
+      // one, unsigned). Infinities, NaNs and a subnormal w are left to the
+      // formula too: none makes the SSE arithmetic differ from the scalar.
+      const __m256i lo = _mm256_min_epu32(
+          _mm256_min_epu32(_mm256_sub_epi32(_mm256_and_si256(_mm256_castps_si256(G), abs), one),
+                           _mm256_sub_epi32(_mm256_and_si256(_mm256_castps_si256(M), abs), one)),
+          _mm256_sub_epi32(_mm256_and_si256(_mm256_castps_si256(V), abs), one));
+      if (_mm256_movemask_ps(_mm256_castsi256_ps(
+              _mm256_cmpeq_epi32(_mm256_max_epu32(lo, plain_floor), lo))) == 0xFF) {
+        const __m256 M1 = _mm256_add_ps(M, _mm256_mul_ps(_mm256_sub_ps(G, M), c1));
+        const __m256 V1 =
+            _mm256_add_ps(V, _mm256_mul_ps(_mm256_sub_ps(_mm256_mul_ps(G, G), V), c2));
+        const __m256 W1 = _mm256_sub_ps(
+            W, _mm256_div_ps(_mm256_mul_ps(M1, lr_t), _mm256_add_ps(_mm256_sqrt_ps(V1), eps)));
+        _mm256_storeu_ps(m + i, M1);
+        _mm256_storeu_ps(v + i, V1);
+        _mm256_storeu_ps(w + i, W1);
+        continue;
+      }
+    }
     const __m256i Gb = _mm256_castps_si256(G), Mb = _mm256_castps_si256(M),
                   Vb = _mm256_castps_si256(V);
     const __m256i Ga = _mm256_and_si256(Gb, abs), Ma = _mm256_and_si256(Mb, abs);
