@@ -36,19 +36,22 @@ class FlushDenormals {
 };
 
 // The index of the first largest of row[0..K), K >= 1: std::max_element's
-// result (also with NaN: a NaN first entry wins, a later one never does),
-// with the running maximum kept in a register instead of reloaded through
-// the iterator at every entry.
+// result (also with NaN: a NaN first entry wins, a later one never does).
+// That is the first entry equal to row_max (lib/nn/softmax.h: row[0] if NaN,
+// else the largest entry that is not NaN; == does not tell the zeros
+// apart, as the running comparison does not), found four entries at a time.
 std::size_t first_max_index(const float* row, std::size_t K) {
-  std::size_t best = 0;
-  float top = row[0];
-  for (std::size_t k = 1; k < K; ++k) {
-    if (top < row[k]) {
-      top = row[k];
-      best = k;
-    }
+  const float top = row_max(row, K);
+  if (std::isnan(top)) return 0;
+  const __m128 t = _mm_set1_ps(top);
+  std::size_t k = 0;
+  for (; k + 4 <= K; k += 4) {
+    const int hit = _mm_movemask_ps(_mm_cmpeq_ps(_mm_loadu_ps(row + k), t));
+    if (hit != 0) return k + static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(hit)));
   }
-  return best;
+  for (; row[k] != top; ++k) {
+  }
+  return k;
 }
 
 double mse(const std::vector<float>& pred, const Matrix& y) {

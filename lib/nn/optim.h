@@ -95,6 +95,15 @@ class Adam {
   std::variant<std::monostate, AdamState<float>, AdamState<double>> state_;
 };
 
+namespace nn_detail {
+// adam_step's float update of n entries with c1 = 1 - beta1, c2 = 1 - beta2:
+// four entries at a time (SSE4.1), or eight (AVX2, which adam_step uses
+// when the processor has it). Open for the tests, which check both against
+// the formula.
+void adam_update_float(bool avx2, float c1, float c2, float lr_t, float eps, const float* g,
+                       float* m, float* v, float* w, std::size_t n);
+}  // namespace nn_detail
+
 }  // namespace fgbdl
 
 #endif  // LIB_NN_OPTIM_H_

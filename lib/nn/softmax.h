@@ -40,6 +40,13 @@ void softmax_backward(const xt::xtensor<T, 2>& s, const xt::xtensor<T, 2>& ds,
 template <class T>
 void softmax_row(const T* z, std::size_t K, T* s);
 
+// The largest of z[0..K), K >= 1, as softmax_row takes it: z[0] if it is
+// NaN; else the largest entry that is not NaN (later NaNs are skipped). Of
+// a maximum of zero the sign is either's (z - top is the same either way).
+// In SSE for float.
+template <class T>
+T row_max(const T* z, std::size_t K);
+
 // One row: dz[0..K) = s * (ds - <ds, s>); dz may equal ds.
 template <class T>
 void softmax_backward_row(const T* s, const T* ds, std::size_t K, T* dz);
