@@ -24,7 +24,6 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -38,26 +37,6 @@
 
 namespace fgbdl {
 namespace {
-
-// A comma-separated list of distinct finite reals in [lo, hi], at most 100.
-std::vector<double> parse_reals(const std::string& flag, const std::string& text, double lo,
-                                double hi) {
-  std::vector<double> out;
-  const std::vector<std::string> parts = absl::StrSplit(text, ',');
-  for (const std::string& part : parts) {
-    std::istringstream in(part);
-    double v;
-    char rest;
-    if (part.empty() || !(in >> v) || (in >> rest) || !std::isfinite(v) || v < lo || v > hi)
-      throw UsageError(absl::StrCat("--", flag, ": got '", text, "'; allowed: distinct reals in [",
-                                    lo, ", ", hi, "], comma-separated"));
-    for (const double u : out)
-      if (u == v) throw UsageError(absl::StrCat("--", flag, ": got '", text, "'; duplicate ", v));
-    out.push_back(v);
-  }
-  if (out.size() > 100) throw UsageError(absl::StrCat("--", flag, ": at most 100 values"));
-  return out;
-}
 
 // The script's step budgets: 10 000, 5 000 for forward_only.
 std::int64_t script_steps(FlatApproach a) { return a == FlatApproach::kForwardOnly ? 5000 : 10000; }
@@ -98,7 +77,7 @@ int run(int argc, char** argv) {
   const std::int64_t test_samples = flags.get_int("test_samples", 10000, 2, 1000000,
                                                   "held-out samples (drawn once per seed)");
   if (!flags.finish()) return 0;
-  const std::vector<double> cs = parse_reals("c", c_text, 1e-3, 1e4);
+  const std::vector<double> cs = parse_real_list("c", c_text, 1e-3, 1e4);
 
   struct Setting {
     FlatApproach approach;

@@ -30,7 +30,6 @@
 //   bazel run //experiments/sec5_flat:e5_flat -- --out=/tmp/r --profile=paper
 //   bazel run //experiments/sec5_flat:e5_flat -- --out=/tmp/r --approach=forward_only --seeds=4
 #include <cstdio>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -50,26 +49,6 @@ namespace {
 std::int64_t default_steps(bool paper, FlatApproach a) {
   const std::int64_t s = a == FlatApproach::kForwardOnly ? 5000 : 10000;
   return paper ? s : s / 5;
-}
-
-// A comma-separated list of distinct finite reals in [lo, hi].
-std::vector<double> parse_double_list(const std::string& flag, const std::string& text,
-                                      double lo, double hi) {
-  std::vector<double> out;
-  const std::vector<std::string> parts = absl::StrSplit(text, ',');
-  for (const std::string& part : parts) {
-    std::istringstream in(part);
-    double v;
-    char rest;
-    if (part.empty() || !(in >> v) || (in >> rest) || !std::isfinite(v) || v < lo || v > hi)
-      throw UsageError(absl::StrCat("--", flag, ": got '", text, "'; allowed: distinct reals in [",
-                                    lo, ", ", hi, "], comma-separated"));
-    for (const double u : out)
-      if (u == v) throw UsageError(absl::StrCat("--", flag, ": got '", text, "'; duplicate ", v));
-    out.push_back(v);
-  }
-  if (out.size() > 100) throw UsageError(absl::StrCat("--", flag, ": at most 100 values"));
-  return out;
 }
 
 std::map<std::string, std::string> run_settings(const FlatSettings& s) {
@@ -134,7 +113,7 @@ int run(int argc, char** argv) {
       "b_init", "-1,-0.6,-0.4,-0.3,-0.2,-0.1,0,0.1,0.2,0.4,1",
       "sweep: initial biases of approx, relative to b* (b_0 = b* + value), in [-50, 50]");
   if (!flags.finish()) return 0;
-  const std::vector<double> b_inits = parse_double_list("b_init", b_init_text, -50, 50);
+  const std::vector<double> b_inits = parse_real_list("b_init", b_init_text, -50, 50);
   if (out.empty()) throw UsageError("--out: got ''; allowed: a writable directory (required)");
   if (fit_points > base.test_samples)
     throw UsageError(absl::StrCat("--fit_points: got ", fit_points, " with --test_samples=",

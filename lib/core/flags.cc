@@ -3,6 +3,9 @@
 #include <cmath>
 #include <cstdio>
 #include <set>
+#include <sstream>
+#include <string>
+#include <vector>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -177,6 +180,25 @@ bool Flags::finish() {
     return false;
   }
   return true;
+}
+
+std::vector<double> parse_real_list(const std::string& flag, const std::string& text, double lo,
+                                    double hi) {
+  std::vector<double> out;
+  const std::vector<std::string> parts = absl::StrSplit(text, ',');
+  for (const std::string& part : parts) {
+    std::istringstream in(part);
+    double v;
+    char rest;
+    if (part.empty() || !(in >> v) || (in >> rest) || !std::isfinite(v) || v < lo || v > hi)
+      throw UsageError(absl::StrCat("--", flag, ": got '", text, "'; allowed: distinct reals in [",
+                                    lo, ", ", hi, "], comma-separated"));
+    for (const double u : out)
+      if (u == v) throw UsageError(absl::StrCat("--", flag, ": got '", text, "'; duplicate ", v));
+    out.push_back(v);
+  }
+  if (out.size() > 100) throw UsageError(absl::StrCat("--", flag, ": at most 100 values"));
+  return out;
 }
 
 }  // namespace fgbdl

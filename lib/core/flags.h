@@ -61,6 +61,13 @@ class Flags {
   bool help_ = false;
 };
 
+// The value `text` of flag --`flag` as a comma-separated list of at most 100
+// distinct finite reals in [lo, hi] (for flags read with get_string whose
+// list is parsed once the other flags are known). Throws UsageError naming
+// the flag.
+std::vector<double> parse_real_list(const std::string& flag, const std::string& text, double lo,
+                                    double hi);
+
 }  // namespace fgbdl
 
 #endif  // LIB_CORE_FLAGS_H_
