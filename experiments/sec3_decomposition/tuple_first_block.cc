@@ -68,25 +68,6 @@ void for_each_tap(std::size_t pixel, const Geometry& g, F f) {
   }
 }
 
-// m = the max of e0..e3 per channel and a = the position (0..3, as T) of
-// the first maximum.
-template <class T>
-void pool4(const T* __restrict e0, const T* __restrict e1, const T* __restrict e2,
-           const T* __restrict e3, T* __restrict m_out, T* __restrict a_out, std::size_t C) {
-  for (std::size_t c = 0; c < C; ++c) {
-    T m = e0[c], a = T(0);
-    const bool w1 = e1[c] > m;
-    m = w1 ? e1[c] : m;
-    a = w1 ? T(1) : a;
-    const bool w2 = e2[c] > m;
-    m = w2 ? e2[c] : m;
-    a = w2 ? T(2) : a;
-    const bool w3 = e3[c] > m;
-    m_out[c] = w3 ? e3[c] : m;
-    a_out[c] = w3 ? T(3) : a;
-  }
-}
-
 // d += v e where the arg-max a equals `position` (a multiply by 0 or 1, so
 // that the loop vectorizes: d + 0 (v e) = d for finite e).
 template <class T>

@@ -119,6 +119,26 @@ inline void add_channels(const T* __restrict from, T* __restrict to, std::size_t
   }
 }
 
+// m = the max of e0..e3 per channel and a = the position (0..3, as T) of
+// the first maximum (`>` from e0, as lib/nn/maxpool2d.cc); branch-free, so
+// that it vectorizes. Both blocks pool with it.
+template <class T>
+inline void pool4(const T* __restrict e0, const T* __restrict e1, const T* __restrict e2,
+           const T* __restrict e3, T* __restrict m_out, T* __restrict a_out, std::size_t C) {
+  for (std::size_t c = 0; c < C; ++c) {
+    T m = e0[c], a = T(0);
+    const bool w1 = e1[c] > m;
+    m = w1 ? e1[c] : m;
+    a = w1 ? T(1) : a;
+    const bool w2 = e2[c] > m;
+    m = w2 ? e2[c] : m;
+    a = w2 ? T(2) : a;
+    const bool w3 = e3[c] > m;
+    m_out[c] = w3 ? e3[c] : m;
+    a_out[c] = w3 ? T(3) : a;
+  }
+}
+
 }  // namespace fgbdl
 
 #endif  // EXPERIMENTS_SEC3_DECOMPOSITION_TUPLE_FIRST_BLOCK_H_

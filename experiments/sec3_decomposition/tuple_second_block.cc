@@ -109,27 +109,11 @@ inline void route_to(T* __restrict dy, T* __restrict sum, const T* __restrict dp
 }
 
 // The 2x2 max-pooling of one window of a conv output [H, W, O] whose first
-// entry is e0 (the output at (2i, 2j)) into pm and am (the arg-max as T):
-// `>` from the first entry, the first maximum wins (lib/nn/maxpool2d.cc);
-// branch-free, so that it vectorizes.
+// entry is e0 (the output at (2i, 2j)) into pm and am (the arg-max as T),
+// by the first block's pool4.
 template <class T>
 void pool_window(const T* e0, const Geometry& g, T* __restrict pm, T* __restrict am) {
-  const std::size_t O = g.O;
-  const T* e1 = e0 + O;
-  const T* e2 = e0 + g.W * O;
-  const T* e3 = e2 + O;
-  for (std::size_t o = 0; o < O; ++o) {
-    T m = e0[o], w = T(0);
-    const bool w1 = e1[o] > m;
-    m = w1 ? e1[o] : m;
-    w = w1 ? T(1) : w;
-    const bool w2 = e2[o] > m;
-    m = w2 ? e2[o] : m;
-    w = w2 ? T(2) : w;
-    const bool w3 = e3[o] > m;
-    pm[o] = w3 ? e3[o] : m;
-    am[o] = w3 ? T(3) : w;
-  }
+  pool4(e0, e0 + g.O, e0 + g.W * g.O, e0 + (g.W + 1) * g.O, pm, am, g.O);
 }
 
 // Every window of an image's conv output y [H, W, O] into p and a.
