@@ -125,21 +125,9 @@ int run(int argc, char** argv) {
       const RunId id{g.claim, g.config, useed, profile};
       const std::string label = absl::StrCat(g.claim, " ", g.config, " seed=", seed);
       Progress progress(label, s.steps);
-      std::map<std::string, std::string> settings = {
-          {"approach", json_quote(to_string(s.approach))},
-          {"d", absl::StrCat(s.d)},
-          {"thresholds", json_quote(g.k > 0 ? absl::StrCat("even over b* + [-0.5, 0.5]: ", g.k)
-                                            : to_string(s.thresholds))},
-          {"steps", absl::StrCat(s.steps)},
-          {"batch", absl::StrCat(s.batch)},
-          {"lr", absl::StrCat(s.lr)},
-          {"beta1", absl::StrCat(s.beta1)},
-          {"beta2", absl::StrCat(s.beta2)},
-          {"eps", absl::StrCat(s.eps)},
-          {"c", absl::StrCat(s.c)},
-          {"eval_every", absl::StrCat(s.eval_every)},
-          {"test_samples", absl::StrCat(s.test_samples)},
-          {"optimizer", json_quote("adam (TensorFlow 1)")}};
+      std::map<std::string, std::string> settings = flat_run_settings(s);
+      if (g.k > 0)
+        settings["thresholds"] = json_quote(absl::StrCat("even over b* + [-0.5, 0.5]: ", g.k));
       FlatTrainer trainer(s, useed);
       const RunCheckpoint checkpoint = run_checkpoint(out, id, settings);
       RunStatus status;

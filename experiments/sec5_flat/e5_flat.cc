@@ -51,22 +51,6 @@ std::int64_t default_steps(bool paper, FlatApproach a) {
   return paper ? s : s / 5;
 }
 
-std::map<std::string, std::string> run_settings(const FlatSettings& s) {
-  return {{"approach", json_quote(to_string(s.approach))},
-          {"d", absl::StrCat(s.d)},
-          {"thresholds", json_quote(to_string(s.thresholds))},
-          {"steps", absl::StrCat(s.steps)},
-          {"batch", absl::StrCat(s.batch)},
-          {"lr", absl::StrCat(s.lr)},
-          {"beta1", absl::StrCat(s.beta1)},
-          {"beta2", absl::StrCat(s.beta2)},
-          {"eps", absl::StrCat(s.eps)},
-          {"c", absl::StrCat(s.c)},
-          {"eval_every", absl::StrCat(s.eval_every)},
-          {"test_samples", absl::StrCat(s.test_samples)},
-          {"optimizer", json_quote("adam (TensorFlow 1)")}};
-}
-
 int run(int argc, char** argv) {
   Flags flags(argc, argv,
               "E5.2-E5.5 (paper Figure 7): a step-function target u(v*^T x + b*), x ~ N(0, I)/100 "
@@ -137,7 +121,7 @@ int run(int argc, char** argv) {
       Progress progress(label, s.steps);
       FlatTrainer trainer(s, useed);
       const RunCheckpoint checkpoint =
-          run_checkpoint(out, {"e5_flat", config, useed, profile}, run_settings(s));
+          run_checkpoint(out, {"e5_flat", config, useed, profile}, flat_run_settings(s));
       RunStatus status;
       double train_seconds = 0;
       const Table metrics = train_flat(
@@ -146,7 +130,7 @@ int run(int argc, char** argv) {
       const double fresh_error = flat_fresh_error(trainer, useed, 200000);
       const double final_error = metrics.rows().back()[2];
       const std::int64_t done = static_cast<std::int64_t>(metrics.rows().back()[0]);
-      auto settings = run_settings(s);
+      auto settings = flat_run_settings(s);
       settings["b_star"] = absl::StrCat(trainer.target().b_star);
       // Measurements of the machine, not results: "timing_" keys, which
       // differ between identical runs (tools/reliability's determinism test
@@ -208,7 +192,7 @@ int run(int argc, char** argv) {
       table.add_row({b_inits[k], b_star + b_inits[k], m.rows().back()[2]});
       progress.update(static_cast<std::int64_t>(k + 1));
     }
-    auto settings = run_settings(s);
+    auto settings = flat_run_settings(s);
     settings["b_star"] = absl::StrCat(b_star);
     settings["b_init"] = json_quote(b_init_text);
     write_run(out, {"e5_bias_sweep", "sweep" + suffix, useed, profile}, table, settings, any,

@@ -8,6 +8,8 @@
 #include <numeric>
 #include <stdexcept>
 
+#include "absl/strings/str_cat.h"
+
 #include "lib/nn/loss.h"
 #include "lib/nn/relu.h"
 #include "lib/nn/softmax.h"
@@ -475,6 +477,22 @@ double flat_test_ns_per_sample(FlatTrainer& trainer, int repeats) {
     best = std::min(best, std::chrono::duration<double>(Clock::now() - start).count());
   }
   return best * 1e9 / static_cast<double>(trainer.x_test().shape(0));
+}
+
+std::map<std::string, std::string> flat_run_settings(const FlatSettings& s) {
+  return {{"approach", json_quote(to_string(s.approach))},
+          {"d", absl::StrCat(s.d)},
+          {"thresholds", json_quote(to_string(s.thresholds))},
+          {"steps", absl::StrCat(s.steps)},
+          {"batch", absl::StrCat(s.batch)},
+          {"lr", absl::StrCat(s.lr)},
+          {"beta1", absl::StrCat(s.beta1)},
+          {"beta2", absl::StrCat(s.beta2)},
+          {"eps", absl::StrCat(s.eps)},
+          {"c", absl::StrCat(s.c)},
+          {"eval_every", absl::StrCat(s.eval_every)},
+          {"test_samples", absl::StrCat(s.test_samples)},
+          {"optimizer", json_quote("adam (TensorFlow 1)")}};
 }
 
 }  // namespace fgbdl

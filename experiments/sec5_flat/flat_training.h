@@ -47,6 +47,7 @@
 #include <cmath>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -263,6 +264,10 @@ struct FlatCost {
   double predict_transcendentals = 0;
 };
 FlatCost flat_cost(const FlatTrainer& trainer);
+
+// The settings of a run of s as its manifest and checkpoint record them
+// (json values): e5_flat's runs, and b5_sweep's with its own "thresholds".
+std::map<std::string, std::string> flat_run_settings(const FlatSettings& s);
 
 }  // namespace fgbdl
 
