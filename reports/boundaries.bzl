@@ -13,7 +13,8 @@ b3_2_stocks_k<K>_<estimator>_seed<S> writes b3_2_stocks/k<K>_<estimator>/seed-<S
 By default (and under --config=paper) each grid is a reduced one at the
 binaries' quick profile; under --config=boundaries (//tools:profile_boundaries)
 every grid is the full one at the paper's settings, seeds 1 to 10; under
---config=boundaries_quick_tuples the tuples' grid stays reduced. Every
+--config=boundaries_quick_tuples the tuples' grid stays reduced, and under
+--config=boundaries_tuples it alone is full. Every
 target here is tagged manual: `bazel run //reports:paper` runs them,
 `bazel test //...` does not. On a Slurm cluster, //reports:paper_runs lists
 them with the report's other runs (tools/cluster/).
@@ -73,9 +74,11 @@ def boundaries_runs():
     Returns:
       A select() over the run labels: the reduced grids by default, the full
       grids under --config=boundaries (the tuples' reduced under
-      --config=boundaries_quick_tuples).
+      --config=boundaries_quick_tuples, the tuples' alone full under
+      --config=boundaries_tuples).
     """
     full = select({
+        "//tools:profile_boundaries_tuples": "quick",
         "//tools:profile_boundaries": "paper",
         "//conditions:default": "quick",
     })
@@ -121,6 +124,7 @@ def boundaries_runs():
     quick_stocks = [_stocks(k, e, s) for k in QUICK_STOCK_KS for e in ESTIMATORS for s in QUICK_STOCK_SEEDS]
     return select({
         "//tools:profile_boundaries_quick_tuples": _labels(parity + quick_tuples + stocks),
+        "//tools:profile_boundaries_tuples": _labels(quick_parity + tuples + quick_stocks),
         "//tools:profile_boundaries": _labels(parity + tuples + stocks),
         "//conditions:default": _labels(quick_parity + quick_tuples + quick_stocks),
     })

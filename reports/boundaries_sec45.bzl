@@ -8,10 +8,12 @@
   b5_thresholds_<approach>_k<K>_seed<S>  b5_thresholds/<approach>_k<K>/seed-<S>/
 
 The full grids run under --config=boundaries (//tools:profile_boundaries);
-the default (and --config=paper, which is about the paper's own settings)
-runs a reduced grid with the same levels and caps. Every run passes its
-steps and seed explicitly, so the profile a run records is only the one
-Bazel was given. Every target here is tagged manual: `bazel run
+the default, --config=boundaries_tuples (the tuples' grid alone) and
+--config=paper (which is about the paper's own settings) run a reduced grid
+with the same levels and caps. Every run passes its steps and seed
+explicitly, so the profile a run records (quick, the default of
+experiment_run, also in the full grids) only names the defaults those flags
+override; its manifest's settings are the run's. Every target here is tagged manual: `bazel run
 //reports:paper` runs them, `bazel test //...` does not.
 """
 
@@ -96,11 +98,13 @@ def boundaries_sec45_runs():
 
     Returns:
       A select() over the run labels: the full grids under
-      --config=boundaries, the reduced ones otherwise.
+      --config=boundaries (and --config=boundaries_quick_tuples), the reduced
+      ones otherwise.
     """
     for name, binary, args in _runs(FULL):
         experiment_run(name = name, binary = binary, args = args, tags = ["manual"])
     return select({
+        "//tools:profile_boundaries_tuples": [":" + r[0] for r in _runs(QUICK)],
         "//tools:profile_boundaries": [":" + r[0] for r in _runs(FULL)],
         "//conditions:default": [":" + r[0] for r in _runs(QUICK)],
     })

@@ -2190,6 +2190,10 @@ TEST(Report, DrawsTheBoundariesFigure) {
   EXPECT_TRUE(absl::StrContains(gp, "title 'k* = 1000'")) << gp;
   const std::string html = slurp(f.out + "/index.html");
   EXPECT_TRUE(absl::StrContains(html, "made by <code>//reports:fixture_b2</code>"));
+  // The tuples' steps to success, from which the rate within any budget follows.
+  EXPECT_TRUE(absl::StrContains(html, "end to end $k = 1$: 2 of 2, at 300 (2 runs);")) << html;
+  EXPECT_TRUE(absl::StrContains(html, "end to end $k = 2$: 0 of 2;")) << html;
+  EXPECT_TRUE(absl::StrContains(html, "decomposition $k = 3$: 2 of 2, at 200 (2 runs);")) << html;
 }
 
 TEST(Report, RefusesAnX6FigureWithoutRunsNamingTheExperiment) {
