@@ -369,6 +369,11 @@ Inputs load_inputs(const std::string& inputs_path, const std::string& results) {
   Inputs in;
   if (const auto r = doc.find("report"); r != doc.end() && r->is_string())
     in.report_target = r->get<std::string>();
+  if (const auto c = doc.find("config"); c != doc.end()) {
+    if (!c->is_string() || c->get<std::string>().empty())
+      refuse(inputs_path, "field \"config\" is not a non-empty string", self);
+    in.config = c->get<std::string>();
+  }
   const auto mode = doc.find("results");
   const bool external = mode != doc.end();
   if (external && (!mode->is_string() || mode->get<std::string>() != "external")) {

@@ -99,6 +99,7 @@ struct Verdict {
 
 struct Inputs {
   std::string report_target;
+  std::string config;   // the --config the report is built with; empty for none
   std::string results;  // the --results directory of external runs; empty for Bazel's
   // Sorted by claim, config (natural order), seed. A run that several targets
   // write (same claim, config and seed) appears once, from the first target

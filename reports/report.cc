@@ -140,10 +140,10 @@ std::vector<std::string> distinct(const std::vector<Run>& runs, F field) {
   return out;
 }
 
-std::string profile_flag(const std::vector<const Run*>& runs) {
-  bool paper = false;
-  for (const Run* r : runs) paper = paper || r->manifest.profile == "paper";
-  return paper ? "--config=paper " : "";
+// "--config=<c> " when the report is built with one (--config=paper,
+// --config=boundaries, ...), so that its commands redo what it shows.
+std::string config_flag(const Inputs& in) {
+  return in.config.empty() ? std::string() : absl::StrCat("--config=", in.config, " ");
 }
 
 std::string shell_word(const std::string& s) {
@@ -297,10 +297,10 @@ std::string figure_html(const Page& p, const Plot& plot) {
                          absl::StrJoin(diverged, "; "),
                          " (its loss became non-finite there; non-finite values are left out of "
                          "the figure).</div>"),
-      "\n<div class=\"regen\">Regenerate: <code>bazel run ", profile_flag(plot.runs),
+      "\n<div class=\"regen\">Regenerate: <code>bazel run ", config_flag(p.in),
       e(p.in.report_target), e(results_args(p.in)), "</code> (drawn by <code>",
-      plot.dot.empty() ? absl::StrCat("figures/data/", plot.name, ".gp</code> from <code>figures/data/",
-                                      plot.name, ".dat")
+      plot.dot.empty() ? absl::StrCat("figures/data/", plot.name,
+                                      ".gp</code> from <code>figures/data/", plot.name, ".dat")
                        : absl::StrCat("dot</code> from <code>figures/data/", plot.name, ".dot"),
       "</code>).",
       plot.runs.empty()
@@ -321,10 +321,8 @@ std::string provenance_html(const Page& p) {
     for (const auto& v : vs) out.push_back(absl::StrCat("<code>", e(v), "</code>"));
     return out.empty() ? std::string("—") : absl::StrJoin(out, "<br>");
   };
-  std::vector<const Run*> all;
-  for (const Run& r : runs) all.push_back(&r);
   const std::string command =
-      absl::StrCat("bazel run ", profile_flag(all), p.in.report_target, results_args(p.in));
+      absl::StrCat("bazel run ", config_flag(p.in), p.in.report_target, results_args(p.in));
   return absl::StrCat(
       "<h2 id=\"provenance\">Provenance</h2>\n<table class=\"kv nomath\">\n",
       row("Generated", e(p.date)), row("Command", absl::StrCat("<code>", e(command), "</code>")),

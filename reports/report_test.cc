@@ -222,6 +222,7 @@ std::string rewrite_metrics(const std::string& run_dir_path, const std::string& 
 struct Fixture {
   std::string dir, inputs, out;
   std::vector<std::string> run_entries, verdict_entries;
+  std::string bazel_config;  // the inputs' "config" (none when empty)
 
   std::string e21_metrics(const std::string& config, int seed) const {
     return run_dir(dir + "/runs/e21",
@@ -258,12 +259,15 @@ struct Fixture {
     write_inputs();
   }
   void write_inputs() const {
-    write_file_atomically(inputs,
-                          absl::StrCat("{\"report\": \"//reports:fixture\", \"runs\": [",
-                                       absl::StrJoin(run_entries, ",\n"), "],\n\"verdicts\": [",
-                                       absl::StrJoin(verdict_entries, ",\n"), "],\n\"papers\": [",
-                                       json_quote(dir + "/paper/sec2.md"), ", ",
-                                       json_quote(dir + "/paper/sec3.md"), "]}\n"));
+    write_file_atomically(
+        inputs, absl::StrCat("{\"report\": \"//reports:fixture\", ",
+                             bazel_config.empty()
+                                 ? std::string()
+                                 : absl::StrCat("\"config\": ", json_quote(bazel_config), ", "),
+                             "\"runs\": [", absl::StrJoin(run_entries, ",\n"),
+                             "],\n\"verdicts\": [", absl::StrJoin(verdict_entries, ",\n"),
+                             "],\n\"papers\": [", json_quote(dir + "/paper/sec2.md"), ", ",
+                             json_quote(dir + "/paper/sec3.md"), "]}\n"));
   }
   Options options() const {
     Options o;
@@ -878,6 +882,7 @@ TEST(Report, WritesThePageEveryFigureTheClaimsAndKatex) {
   EXPECT_TRUE(absl::StrContains(html, "<img src=\"figures/e2_1_parity.svg\""));
   EXPECT_TRUE(absl::StrContains(html, "min–max over the seeds"));
   EXPECT_TRUE(absl::StrContains(html, "Regenerate: <code>bazel run //reports:fixture</code>"));
+  EXPECT_FALSE(absl::StrContains(html, "--config="));
   EXPECT_TRUE(absl::StrContains(html, "made by <code>//reports:fixture_e2_1</code>"));
   // Math is left for KaTeX, escaped.
   EXPECT_TRUE(absl::StrContains(html, "$\\mathrm{Var} \\le G^2 / 2^d$"));
@@ -2194,6 +2199,34 @@ TEST(Report, DrawsTheBoundariesFigure) {
   EXPECT_TRUE(absl::StrContains(html, "end to end $k = 1$: 2 of 2, at 300 (2 runs);")) << html;
   EXPECT_TRUE(absl::StrContains(html, "end to end $k = 2$: 0 of 2;")) << html;
   EXPECT_TRUE(absl::StrContains(html, "decomposition $k = 3$: 2 of 2, at 200 (2 runs);")) << html;
+}
+
+// A report built with a --config says it in every command that redoes it
+// (the provenance and each figure's "Regenerate"); a malformed one is refused.
+TEST(Report, NamesTheConfigItWasBuiltWithInItsCommands) {
+  Fixture f = make_fixture("config");
+  f.bazel_config = "boundaries";
+  f.write_inputs();
+  generate(f.options());
+  const std::string html = slurp(f.out + "/index.html");
+  EXPECT_TRUE(absl::StrContains(
+      html, "Regenerate: <code>bazel run --config=boundaries //reports:fixture</code>"));
+  EXPECT_EQ(occurrences(html, "bazel run --config=boundaries //reports:fixture</code>"),
+            occurrences(html, "//reports:fixture</code>"));
+  EXPECT_FALSE(absl::StrContains(html, "--config=paper"));
+  Fixture g = make_fixture("config_bad");
+  write_file_atomically(
+      g.inputs, absl::StrReplaceAll(slurp(g.inputs),
+                                    {{"{\"report\": \"//reports:fixture\", ",
+                                      "{\"report\": \"//reports:fixture\", \"config\": 3, "}}));
+  try {
+    generate(g.options());
+    ADD_FAILURE() << "generated with a malformed config";
+  } catch (const BadInput& e) {
+    EXPECT_TRUE(absl::StrContains(e.what(), "field \"config\" is not a non-empty string"))
+        << e.what();
+  }
+  EXPECT_FALSE(fs::exists(g.out));
 }
 
 TEST(Report, RefusesAnX6FigureWithoutRunsNamingTheExperiment) {

@@ -218,6 +218,9 @@ def _paper_report_impl(ctx):
     verdict_labels = [v.label for v in ctx.attr.verdicts]
     inputs = ctx.actions.declare_file(ctx.label.name + ".inputs.json")
     fields = {}
+    if ctx.attr.config:
+        # The --config the report is built with, for its "Regenerate" commands.
+        fields["config"] = ctx.attr.config
     if ctx.attr.external_runs:
         # The generator reads run <name> from <--results>/<name>.
         fields["results"] = "external"
@@ -271,6 +274,10 @@ paper_report = rule(
         "runs": attr.label_list(providers = [ExperimentRunInfo]),
         "verdicts": attr.label_list(providers = [ClaimVerdictInfo]),
         "srcs": attr.label_list(allow_files = [".md"], doc = "The literate text, in order."),
+        "config": attr.string(
+            doc = "The --config the report is built with (a select() over the profiles; \"\" " +
+                  "for none): the report's commands to regenerate itself and its figures name it.",
+        ),
         "external_runs": attr.bool(
             default = False,
             doc = "Read the runs from a results directory given as --results=<dir> " +
