@@ -13,8 +13,9 @@ the default, --config=boundaries_tuples (the tuples' grid alone) and
 with the same levels and caps. Every run passes its steps and seed
 explicitly, so the profile a run records (quick, the default of
 experiment_run, also in the full grids) only names the defaults those flags
-override; its manifest's settings are the run's. Every target here is tagged manual: `bazel run
-//reports:paper` runs them, `bazel test //...` does not.
+override; its manifest's settings are the run's. Every target here is
+tagged manual: `bazel run //reports:paper` runs them, `bazel test //...`
+does not.
 """
 
 load("//tools:defs.bzl", "claim_verdict", "experiment_run")

@@ -242,8 +242,9 @@ Panel tuples_panel(Plot& p, const std::vector<Run>& all) {
         const double t = budget(*run, kTuplesBinary);
         budgets.insert(t);
         const double steps = steps_of(*run, kTupleSuccessAccuracy);
-        if (succeeded_within(steps, t)) ++first[steps];
-        r.s += succeeded_within(steps, t);
+        const bool success = succeeded_within(steps, t);
+        if (success) ++first[steps];
+        r.s += success;
         ++r.n;
       }
       points.push_back(r);
@@ -267,8 +268,7 @@ Panel tuples_panel(Plot& p, const std::vector<Run>& all) {
                   "tuple accuracy reached ", kTupleSuccessAccuracy, " within their budgets (",
                   absl::StrJoin(budgets, ", "), " steps), end to end and with decomposition; ", fit,
                   "The runs that succeed, and the step at which each first did (the rate within a "
-                  "smaller budget $T$ counts those at most $T$): ",
-                  when, ". ");
+                  "smaller budget $T$ counts those at most $T$): ", when, ". ");
   return panel;
 }
 

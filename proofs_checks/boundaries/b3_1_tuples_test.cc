@@ -18,7 +18,8 @@
 // to 5 300), k50 = 2.0 [1.73, 2.27]; decomposition 10 of 10 at every k.
 //
 // Flake budget: fixed seeds, deterministic on a machine and OpenBLAS kernel
-// (another kernel behaves like other seeds; the margins are over 4 seeds).
+// (another kernel behaves like other seeds; the margins are over the
+// grid's 10 seeds).
 #include <cstdint>
 #include <string>
 #include <vector>
