@@ -5,7 +5,9 @@
 //   bazel run //experiments/sec5_flat:e5_flat_bench
 //
 // The reference is the PyTorch twin (twin/sec5_flat.py), timed in the same
-// run by //bench:paper; the goal is at most half of its time.
+// run by //bench:paper; the goal is at most half of its time. The twin's step
+// is on a batch drawn once, and so //bench:paper compares it with
+// BM_E5_TrainingStepModelOnly, the same step here.
 #include <cblas.h>
 
 #include "benchmark/benchmark.h"
