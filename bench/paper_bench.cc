@@ -17,16 +17,17 @@
 // (torch.set_num_threads(1), OMP_NUM_THREADS=1), and compares CPU time per
 // step (both sides: the process's CPU time, robust to other load on the
 // machine; on an idle machine it equals the wall time). The twin's step is
-// the model's step on a batch drawn once. So is the package's in the Section
-// 5 rows (BM_E5_TrainingStepModelOnly), where drawing the batch's 25 600
-// normal inputs is a tenth of the step; in the other rows the package's step
-// includes drawing its batch, which only makes their ratios higher. glibc's
-// malloc is told to keep its buffers on both sides, so that neither pays for
-// returning memory to the system and faulting it back at every step: in this
-// process by mallopt, in the twin's by the same settings as environment
-// variables (MALLOC_MMAP_THRESHOLD_ = 32 MiB, MALLOC_TRIM_THRESHOLD_ = 1
-// GiB, MALLOC_TOP_PAD_ = 64 MiB). Without a Python that imports torch the
-// summary says so and prints the package's times only, with no verdicts.
+// the model's step on a batch drawn once. So is the package's in the
+// Section 5 rows (BM_E5_TrainingStepModelOnly), where drawing the batch's
+// 25 600 normal inputs is a tenth of the step; in the other rows the
+// package's step includes drawing its batch, which only makes their ratios
+// higher. glibc's malloc is told to keep its buffers on both sides, so that
+// neither pays for returning memory to the system and faulting it back at
+// every step: in this process by mallopt, in the twin's by the same settings
+// as environment variables (MALLOC_MMAP_THRESHOLD_ = 32 MiB,
+// MALLOC_TRIM_THRESHOLD_ = 1 GiB, MALLOC_TOP_PAD_ = 64 MiB). Without a
+// Python that imports torch the summary says so and prints the package's
+// times only, with no verdicts.
 //
 // Targets (the package's own goals, judged on the same-run ratio): every
 // step at least as fast as the twin at equal threads; at most half of it for
