@@ -51,6 +51,13 @@ T row_max(const T* z, std::size_t K);
 template <class T>
 void softmax_backward_row(const T* s, const T* ds, std::size_t K, T* dz);
 
+namespace nn_detail {
+// s[l] = std::exp(z[l] - top) for l in [0, n), the same bits: with AVX2 and
+// FMA eight at a time (glibc's expf in vectors), else one at a time. Open
+// for the tests, which compare the two on every float. In place is allowed.
+void exp_shifted(const float* z, float top, std::size_t n, float* s);
+}  // namespace nn_detail
+
 }  // namespace fgbdl
 
 #endif  // LIB_NN_SOFTMAX_H_

@@ -1,6 +1,10 @@
 #include "lib/nn/softmax.h"
 
+#include <xmmintrin.h>
+
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <limits>
 #include <vector>
 
@@ -78,6 +82,73 @@ TEST(Softmax, NonFiniteRowsGiveNaNNotACrash) {
   EXPECT_TRUE(std::isnan(s(0, 0)));
   EXPECT_TRUE(std::isnan(s(1, 1)));
   EXPECT_TRUE(std::isfinite(s(2, 0)));  // other rows are unaffected
+}
+
+// nn_detail::exp_shifted computes expf in vectors (glibc's algorithm); it
+// must give std::exp's bits on every float z (with top 0, z - top = z), NaN
+// payloads included, as it is and with subnormals flushed (FTZ and DAZ, as
+// the Section 5 runs compute), and with another top on every 251st float.
+// Without AVX2 and FMA it is std::exp itself.
+TEST(Softmax, VectorExpIsStdExpOnEveryFloat) {
+  constexpr std::uint32_t kBlock = 1u << 16;
+  std::vector<float> z(kBlock), got(kBlock), shifted(kBlock);
+  for (const bool flush : {false, true}) {
+    const unsigned saved = _mm_getcsr();
+    if (flush) _mm_setcsr(saved | 0x8040u);
+    std::uint64_t differ = 0, checked = 0;
+    std::uint32_t first = 0;
+    for (std::uint32_t hi = 0; hi < kBlock; ++hi) {
+      for (std::uint32_t lo = 0; lo < kBlock; ++lo) {
+        const std::uint32_t b = hi << 16 | lo;
+        std::memcpy(&z[lo], &b, 4);
+      }
+      nn_detail::exp_shifted(z.data(), 0.0f, kBlock, got.data());
+      for (std::uint32_t lo = 0; lo < kBlock; ++lo) {
+        const float want = std::exp(z[lo] - 0.0f);
+        if (std::memcmp(&want, &got[lo], 4) != 0 && differ++ == 0) first = hi << 16 | lo;
+      }
+      checked += kBlock;
+      if (hi % 251 == 0) {
+        nn_detail::exp_shifted(z.data(), 7.25f, kBlock, shifted.data());
+        for (std::uint32_t lo = 0; lo < kBlock; ++lo) {
+          const float want = std::exp(z[lo] - 7.25f);
+          if (std::memcmp(&want, &shifted[lo], 4) != 0 && differ++ == 0) first = hi << 16 | lo;
+        }
+      }
+    }
+    _mm_setcsr(saved);
+    EXPECT_EQ(checked, std::uint64_t(1) << 32);
+    EXPECT_EQ(differ, 0u) << "flush " << flush << ", first at the float with bits " << std::hex
+                          << first;
+  }
+}
+
+// softmax_forward takes rows eight at a time; every output must be
+// softmax_row's, bit for bit (NaN for NaN), on row counts around multiples
+// of eight, with rows that hold an infinity or a NaN and rows in place.
+RC_GTEST_PROP(Softmax, ForwardIsSoftmaxRowBitForBit, ()) {
+  const auto B = static_cast<std::size_t>(*rc::gen::inRange(1, 26));
+  const auto K = static_cast<std::size_t>(*rc::gen::element(1, 3, 8, 100, 101));
+  xt::xtensor<float, 2> z = xt::cast<float>(gen_matrix(B, K, 30.0));
+  const float special[] = {std::numeric_limits<float>::infinity(), std::nanf(""), -0.0f};
+  for (std::size_t n = *rc::gen::inRange(0, 4); n > 0; --n) {
+    const auto r = static_cast<std::size_t>(*rc::gen::inRange<std::size_t>(0, B));
+    const auto l = static_cast<std::size_t>(*rc::gen::inRange<std::size_t>(0, K));
+    z(r, l) = special[*rc::gen::inRange(0, 3)];
+  }
+  xt::xtensor<float, 2> s, in_place = z;
+  softmax_forward(z, s);
+  softmax_forward(in_place, in_place);
+  std::vector<float> row(K);
+  for (std::size_t r = 0; r < B; ++r) {
+    softmax_row(z.data() + r * K, K, row.data());
+    for (std::size_t l = 0; l < K; ++l) {
+      RC_ASSERT(std::memcmp(&row[l], &s(r, l), sizeof(float)) == 0 ||
+                (std::isnan(row[l]) && std::isnan(s(r, l))));
+      RC_ASSERT(std::memcmp(&row[l], &in_place(r, l), sizeof(float)) == 0 ||
+                (std::isnan(row[l]) && std::isnan(in_place(r, l))));
+    }
+  }
 }
 
 // row_max<float> takes the maximum four entries at a time; it must be the
