@@ -18,11 +18,11 @@ T row_max_scalar(const T* z, std::size_t K) {
 }
 
 // glibc's expf (sysdeps/ieee754/flt-32/e_expf.c, glibc 2.36), the version
-// chosen on processors with FMA (__expf_fma), eight entries at a time in
-// two vectors of four doubles: the same operations, constants and fused
-// multiply-adds as its compiled code, so the same bits (checked against
-// std::exp on all 2^32 floats, with and without subnormals flushed, by
-// softmax_test). exp(x) = 2^(k/32) 2^(r/32) with x 32/ln 2 = k + r.
+// it chooses on processors with AVX2 and FMA (__expf_fma), eight entries at
+// a time in two vectors of four doubles: the same operations, constants and
+// fused multiply-adds as its compiled code, so the same bits (checked
+// against std::exp on all 2^32 floats, with and without subnormals flushed,
+// by softmax_test). exp(x) = 2^(k/32) 2^(r/32) with x 32/ln 2 = k + r.
 constexpr double kInvLn2N = 0x1.71547652b82fep+5, kShift = 0x1.8p52;
 constexpr double kC0 = 0x1.c6af84b912394p-20, kC1 = 0x1.ebfce50fac4f3p-13,
                  kC2 = 0x1.62e42ff0c52d6p-6;
@@ -37,7 +37,8 @@ constexpr std::uint64_t kExp2Table[32] = {
     0x3feee89f995ad3ad, 0x3feeff76f2fb5e47, 0x3fef199bdd85529c, 0x3fef3720dcef9069,
     0x3fef5818dcfba487, 0x3fef7c97337b9b5f, 0x3fefa4afa2a490da, 0x3fefd0765b6e4540};
 
-// The formula on four floats, for |x| < 88 (elsewhere replaced below).
+// The formula on four floats (expf8 replaces the lanes where glibc returns
+// something else).
 __attribute__((target("avx2,fma"))) inline __m128 expf_formula(__m128 x) {
   const __m256d xd = _mm256_cvtps_pd(x), inv = _mm256_set1_pd(kInvLn2N),
                 shift = _mm256_set1_pd(kShift);
