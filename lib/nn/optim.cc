@@ -47,9 +47,9 @@ void adam_update(const AdamConstants<T>& c, const T* g, T* m, T* v, T* w, std::s
 // weight in and out of it; its Adam moments then decay geometrically into
 // the subnormal range, and m stays there for good (m + (0 - m)(1 - beta1)
 // rounds back to m once |m| (1 - beta1) is below half the smallest
-// subnormal). Every float operation on a subnormal operand or result costs
-// a microcode assist of ~100+ cycles on x86 (when, as here, subnormals are
-// not flushed: flushing would change the results), and in the Section 4 and
+// subnormal). Float arithmetic with a subnormal result costs a microcode
+// assist of ~100+ cycles on x86 (when, as here, subnormals are not
+// flushed: flushing would change the results), and in the Section 4 and
 // 5 networks half of the entries reach that state (E5.3: 15 000 of 30 401
 // after 10 000 steps), which made Adam ~40% of a training step.
 //
@@ -164,7 +164,7 @@ inline void adam_entry_in_double(const AdamConstants<float>& c, float g_f, float
 // subnormal or not, as round_to_float computes it), and reads and writes
 // the floats by conversion too. On the processor the package is measured
 // on, conversions to and from subnormal floats take no microcode assist,
-// unlike float arithmetic with a subnormal result (30 ns per 4 lanes), so
+// unlike float arithmetic with a subnormal result (33 ns per 4 lanes), so
 // an entry takes 3.6 ns here against 22 ns one at a time in
 // adam_entry_in_double. No double is subnormal; without FMA (target "avx2"
 // only), no product is fused with a sum.
