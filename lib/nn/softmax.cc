@@ -17,6 +17,12 @@ T row_max_scalar(const T* z, std::size_t K) {
   return top;
 }
 
+// s[l] = std::exp(z[l] - top), l in [0, n), one at a time.
+template <class T>
+void exp_shifted_scalar(const T* z, T top, std::size_t n, T* s) {
+  for (std::size_t l = 0; l < n; ++l) s[l] = std::exp(z[l] - top);
+}
+
 // glibc's expf (sysdeps/ieee754/flt-32/e_expf.c, glibc 2.36), the version
 // it chooses on processors with AVX2 and FMA (__expf_fma), eight entries at
 // a time in two vectors of four doubles: the same operations, constants and
@@ -80,7 +86,7 @@ __attribute__((target("avx2,fma"))) void exp_shifted_avx2(const float* z, float 
   std::size_t l = 0;
   for (; l + 8 <= n; l += 8)
     _mm256_storeu_ps(s + l, expf8(_mm256_sub_ps(_mm256_loadu_ps(z + l), t), tiny));
-  for (; l < n; ++l) s[l] = std::exp(z[l] - top);
+  exp_shifted_scalar(z + l, top, n - l, s + l);
 }
 
 const bool kHasAvx2Fma = [] {
@@ -94,7 +100,7 @@ void nn_detail::exp_shifted(const float* z, float top, std::size_t n, float* s) 
   if (kHasAvx2Fma) {
     exp_shifted_avx2(z, top, n, s);
   } else {
-    for (std::size_t l = 0; l < n; ++l) s[l] = std::exp(z[l] - top);
+    exp_shifted_scalar(z, top, n, s);
   }
 }
 
@@ -105,7 +111,7 @@ void exp_shifted(const float* z, float top, std::size_t n, float* s) {
   nn_detail::exp_shifted(z, top, n, s);
 }
 void exp_shifted(const double* z, double top, std::size_t n, double* s) {
-  for (std::size_t l = 0; l < n; ++l) s[l] = std::exp(z[l] - top);
+  exp_shifted_scalar(z, top, n, s);
 }
 
 }  // namespace
